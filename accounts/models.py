@@ -1,0 +1,48 @@
+"""Users: every user has a role (what they may do) and a unit (which rows)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .roles import Role
+from .scope import Scope, ScopedQuerySet
+
+
+class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(AbstractUser):
+    """A staff member of a province, district or commune office."""
+
+    scope = Scope(unit="unit")
+
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
+    unit = models.ForeignKey(
+        "locations.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        verbose_name=_("unit"),
+        help_text=_("The user sees and changes only records at or below this unit."),
+    )
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+
+    objects = ScopedUserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        permissions = [
+            ("view_reports", _("Can run reports")),
+            ("view_personal_data", _("Can see children's personal data")),
+            ("import_data", _("Can import files")),
+            ("export_data", _("Can export data")),
+        ]
+
+    def __str__(self) -> str:
+        full = self.get_full_name()
+        return f"{full} ({self.username})" if full else self.username

@@ -1,0 +1,9 @@
+"""Settings for the test suite: fast hashing, tasks run in-process."""
+
+from .base import *  # noqa: F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
+LANGUAGE_CODE = "vi"

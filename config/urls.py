@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.api_auth import ObtainTokenView
+
+# Each app mounts its own router under /api/v1/.
+API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports"]
+
+api_v1 = [
+    path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    *[path("", include(f"{app}.api")) for app in API_APPS],
+]
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include(api_v1)),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+admin.site.site_header = _("Child protection information system")
+admin.site.site_title = _("Child protection")
+admin.site.index_title = _("Administration")

@@ -1,0 +1,58 @@
+from django.contrib import admin
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline
+
+from .models import Unit, UnitConversion
+from .text import fold
+
+
+class SuccessorInline(ScopedTabularInline):
+    model = UnitConversion
+    fk_name = "legacy"
+    verbose_name = _("became")
+    verbose_name_plural = _("became (2025 reform)")
+    fields = ["current", "rank", "is_partial", "effective_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class PredecessorInline(ScopedTabularInline):
+    model = UnitConversion
+    fk_name = "current"
+    verbose_name = _("formed from")
+    verbose_name_plural = _("formed from (2025 reform)")
+    fields = ["legacy", "rank", "is_partial", "effective_on"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Unit)
+class UnitAdmin(ScopedModelAdmin):
+    """Units are official data: read-only for everyone but superusers."""
+
+    list_display = ["code", "name", "level", "edition", "parent", "valid_from", "valid_to"]
+    list_filter = ["level", "edition"]
+    search_fields = ["code", "name"]
+    list_select_related = ["parent"]
+    readonly_fields = ["province", "district"]
+    inlines = [SuccessorInline, PredecessorInline]
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.filter(Q(code__startswith=term) | Q(name_folded__contains=fold(term))), False
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

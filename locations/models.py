@@ -1,0 +1,182 @@
+"""Administrative units of Vietnam in both structures, and the 2025 conversion table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .text import fold
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+# The 2025 reform: legacy units end the day before current ones start.
+REFORM_DATE = dt.date(2025, 7, 1)
+LEGACY_END = dt.date(2025, 6, 30)
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def valid_on(self, on: dt.date) -> UnitQuerySet:
+        """Units valid on ``on`` (``valid_from`` ≤ on ≤ ``valid_to``, nulls open)."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=on)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=on)
+        )
+
+    def valid_during(self, start: dt.date, end: dt.date) -> UnitQuerySet:
+        """Units valid on at least one day between ``start`` and ``end``."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=end)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=start)
+        )
+
+    def at_or_below(self, unit: Unit) -> UnitQuerySet:
+        """``unit`` and every unit under it, in one indexed filter on stored ancestors."""
+        if unit.level == Unit.Level.PROVINCE:
+            return self.filter(Q(pk=unit.pk) | Q(province_id=unit.pk))
+        if unit.level == Unit.Level.DISTRICT:
+            return self.filter(Q(pk=unit.pk) | Q(district_id=unit.pk))
+        return self.filter(pk=unit.pk)
+
+    def search(self, text: str) -> UnitQuerySet:
+        """Match a code prefix or an accent-insensitive part of the name."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(Q(code__startswith=text) | Q(name_folded__contains=fold(text)))
+
+    def visible_to(self, user: User) -> UnitQuerySet:
+        """The units a user may pick or see: their own unit and everything below it.
+
+        Units are reference data, but choosing a unit is choosing a scope, so the same
+        rule as for records applies. See ``accounts.scope``.
+        """
+        from accounts.scope import units_in_scope
+
+        return self & units_in_scope(user)
+
+
+class Unit(models.Model):
+    """A province, district or commune of one structure (legacy or current).
+
+    The ancestors are stored (``province``, ``district``) so that "at or below unit X"
+    is a single indexed filter. ``code`` is the statistics office code as text.
+    """
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        DISTRICT = "district", _("District")
+        COMMUNE = "commune", _("Commune")
+
+    class Edition(models.TextChoices):
+        LEGACY = "legacy", _("Legacy (until 30/06/2025)")
+        CURRENT = "current", _("Current (from 01/07/2025)")
+
+    CODE_LENGTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+
+    code = models.CharField(_("code"), max_length=5)
+    name = models.CharField(_("name"), max_length=150)
+    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    level = models.CharField(_("level"), max_length=10, choices=Level.choices)
+    edition = models.CharField(_("structure"), max_length=10, choices=Edition.choices)
+    division_type = models.CharField(_("type"), max_length=40, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent unit"),
+    )
+    province = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("province"),
+    )
+    district = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("district"),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "level", "code"], name="unit_unique_code_per_edition"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_range",
+            ),
+        ]
+        indexes = [models.Index(fields=["level", "code"], name="unit_level_code")]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_folded = fold(self.name)
+        self.fill_ancestors()
+        super().save(*args, **kwargs)
+
+    def fill_ancestors(self) -> None:
+        """Derive the stored ``province`` and ``district`` from the parent chain."""
+        parent = self.parent
+        if self.level == self.Level.PROVINCE or parent is None:
+            self.province = None
+            self.district = None
+        elif parent.level == self.Level.PROVINCE:
+            self.province = parent
+            self.district = None
+        else:
+            self.province_id = parent.province_id
+            self.district = parent
+
+    def is_valid_on(self, on: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (self.valid_to is None or on <= self.valid_to)
+
+
+class UnitConversion(models.Model):
+    """One line of the official 2025 conversion table: a legacy commune and a successor.
+
+    A legacy commune split between several current communes has several lines; ``rank``
+    keeps the table's order, and the first successor is the default one.
+    """
+
+    legacy = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="successor_links", verbose_name=_("legacy unit")
+    )
+    current = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="predecessor_links", verbose_name=_("current unit")
+    )
+    rank = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_partial = models.BooleanField(_("partly merged"), default=False)
+    effective_on = models.DateField(_("effective on"), default=REFORM_DATE)
+
+    class Meta:
+        verbose_name = _("unit conversion")
+        verbose_name_plural = _("unit conversions")
+        ordering = ["legacy__code", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["legacy", "current"], name="unit_conversion_unique_pair"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.legacy} → {self.current}"
