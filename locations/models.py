@@ -180,3 +180,50 @@ class UnitConversion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.legacy} → {self.current}"
+
+
+class ReformTracked(models.Model):
+    """Abstract base of every scoped record: its unit in the current structure.
+
+    Subclasses name the field holding the unit they were recorded on in
+    ``recorded_unit_field``. ``current_unit`` is derived on save (see
+    ``locations.succession``); an officer may move a record of a split commune to another
+    successor, which sets ``current_unit_checked``.
+    """
+
+    recorded_unit_field = "unit"
+
+    current_unit = models.ForeignKey(
+        Unit,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("current unit"),
+    )
+    current_unit_to_review = models.BooleanField(_("current unit to review"), default=False, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def derive_current_unit(self) -> None:
+        from .succession import current_unit_for
+
+        recorded = getattr(self, self.recorded_unit_field)
+        succession = current_unit_for(recorded)
+        self.current_unit = succession.current
+        self.current_unit_to_review = succession.needs_review
+
+    def save(self, *args, **kwargs) -> None:
+        unit_id = getattr(self, f"{self.recorded_unit_field}_id")
+        if unit_id is not None and (self.current_unit_id is None or self._recorded_unit_changed()):
+            self.derive_current_unit()
+        super().save(*args, **kwargs)
+
+    def _recorded_unit_changed(self) -> bool:
+        if self.pk is None:
+            return True
+        field = f"{self.recorded_unit_field}_id"
+        previous = type(self)._base_manager.filter(pk=self.pk).values_list(field, flat=True).first()
+        return previous != getattr(self, field)

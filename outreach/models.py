@@ -1,1 +1,102 @@
-"""Models of this app."""
+"""Outreach events: talks, trainings, campaigns, with participant counts (person-times)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import Scope, ScopedQuerySet
+from locations.models import ReformTracked
+
+
+class OutreachEvent(ReformTracked):
+    scope = Scope(unit="unit", current="current_unit")
+    recorded_unit_field = "unit"
+
+    class Kind(models.TextChoices):
+        TALK = "talk", _("Talk")
+        TRAINING = "training", _("Training")
+        CAMPAIGN = "campaign", _("Campaign")
+        MEDIA = "media", _("Media")
+        OTHER = "other", _("Other")
+
+    class Venue(models.TextChoices):
+        COMMUNITY = "community", _("Community")
+        SCHOOL = "school", _("School")
+        OTHER = "other", _("Other")
+
+    event_ref = models.CharField(_("reference"), max_length=50, blank=True)
+    date = models.DateField(_("date"))
+    unit = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    venue = models.CharField(_("venue"), max_length=12, choices=Venue.choices)
+    topic = models.CharField(_("topic"), max_length=255)
+    participants_total = models.PositiveIntegerField(_("participants"))
+    participants_children = models.PositiveIntegerField(_("of whom children"), default=0)
+    participants_female = models.PositiveIntegerField(_("of whom female"), default=0)
+    organiser = models.CharField(_("organiser"), max_length=255, blank=True)
+    model = models.ForeignKey(
+        "programs.ProtectionModel",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("protection model"),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("outreach event")
+        verbose_name_plural = _("outreach events")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["event_ref"], condition=~Q(event_ref=""), name="event_unique_ref"),
+            models.CheckConstraint(
+                condition=Q(participants_children__lte=F("participants_total"))
+                & Q(participants_female__lte=F("participants_total")),
+                name="event_participants_add_up",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["date", "unit"], name="event_date_unit"),
+            models.Index(fields=["current_unit", "date"], name="event_current_unit_date"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.topic}"
+
+
+class EventAttachment(models.Model):
+    """A photo or attendance sheet of an event."""
+
+    scope = Scope(unit="event__unit", current="event__current_unit")
+
+    event = models.ForeignKey(
+        OutreachEvent, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("event")
+    )
+    file = models.FileField(_("file"), upload_to="outreach/%Y/%m/")
+    caption = models.CharField(_("caption"), max_length=255, blank=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.caption or self.file.name
