@@ -207,6 +207,12 @@ class ReformTracked(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs) -> None:
+        unit_id = getattr(self, f"{self.recorded_unit_field}_id")
+        if unit_id is not None and (self.current_unit_id is None or self._recorded_unit_changed()):
+            self.derive_current_unit()
+        super().save(*args, **kwargs)
+
     def derive_current_unit(self) -> None:
         from .succession import current_unit_for
 
@@ -214,12 +220,6 @@ class ReformTracked(models.Model):
         succession = current_unit_for(recorded)
         self.current_unit = succession.current
         self.current_unit_to_review = succession.needs_review
-
-    def save(self, *args, **kwargs) -> None:
-        unit_id = getattr(self, f"{self.recorded_unit_field}_id")
-        if unit_id is not None and (self.current_unit_id is None or self._recorded_unit_changed()):
-            self.derive_current_unit()
-        super().save(*args, **kwargs)
 
     def _recorded_unit_changed(self) -> bool:
         if self.pk is None:
