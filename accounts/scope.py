@@ -86,17 +86,28 @@ def scope_q(model: type[models.Model], user: Any) -> Q | None:
     unit = user_unit(user)
     if unit is None:
         return None
-    from locations.models import Unit
-
-    own_ids = Unit.objects.at_or_below(unit).values("pk")
-    q = Q(**{f"{scope.unit}__in": own_ids})
-    if scope.current:
-        q |= Q(**{f"{scope.current}__in": own_ids})
+    q = unit_q(model, unit)
     if scope.owner and user.role in _owner_scoped_roles():
         q &= Q(**{scope.owner: user})
     elif user.role in _owner_scoped_roles():
         # A collaborator sees only what they reported; a model without an owner shows nothing.
         return None
+    return q
+
+
+def unit_q(model: type[models.Model], unit: Unit) -> Q:
+    """Rows of ``model`` recorded at or below ``unit``, or whose current unit is.
+
+    The second half makes a current (post-2025) unit include the legacy records that
+    converted into it. Used by scope and by reports ("in unit U").
+    """
+    from locations.models import Unit
+
+    scope: Scope = model.scope
+    own_ids = Unit.objects.at_or_below(unit).values("pk")
+    q = Q(**{f"{scope.unit}__in": own_ids})
+    if scope.current:
+        q |= Q(**{f"{scope.current}__in": own_ids})
     return q
 
 
@@ -117,6 +128,10 @@ class ScopedQuerySet(models.QuerySet):
         if q is None:
             return self.none()
         return self.filter(q).distinct() if _crosses_many(self.model) else self.filter(q)
+
+    def in_unit(self, unit: Unit) -> ScopedQuerySet:
+        """Rows at or below ``unit`` (through the current unit too); for reports, not scope."""
+        return self.filter(unit_q(self.model, unit))
 
 
 def _crosses_many(model: type[models.Model]) -> bool:
