@@ -1,0 +1,87 @@
+# Everyday commands. `make run` sets everything up and starts the system with demo data;
+# `make test` runs the whole test suite. Both create the virtual environment on first use.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+# Touched after a successful install; reinstalls only when pyproject.toml is newer.
+STAMP := $(VENV)/.installed
+
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Extra arguments for pytest, e.g. `make test ARGS="-x -k scope"`.
+ARGS ?=
+TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
+# The benchmark rebuilds its database: never point it at real data.
+BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
+
+.PHONY: help run install test test-pg lint check messages bench
+
+help:
+	@echo "make run       set up (first time) and start the system with demo data on http://$(HOST):$(PORT)/"
+	@echo "make test      run the test suite (SQLite; set DATABASE_URL for another database; ARGS=... for pytest)"
+	@echo "make test-pg   run the test suite on PostgreSQL ($(TEST_PG_URL))"
+	@echo "make install   create $(VENV) and install the project with its development tools"
+	@echo "make lint      ruff check and ruff format --check"
+	@echo "make check     Django system checks and a check for missing migrations"
+	@echo "make messages  update and compile the translation catalogues"
+	@echo "make bench     time loading the administrative units (BENCH_DATABASE_URL=$(BENCH_DATABASE_URL))"
+
+$(PY):
+	@python=$$(bin/find-python) && echo "Creating $(VENV) with $$python" && "$$python" -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	@mkdir -p run
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@# The task worker lives as long as the web server: the trap stops it on any exit.
+	@stop_worker() { \
+	    if [[ -f run/worker.pid ]]; then \
+	        kill "$$(cat run/worker.pid)" 2>/dev/null; \
+	        wait "$$(cat run/worker.pid)" 2>/dev/null; \
+	        rm -f run/worker.pid; \
+	        echo "Task worker stopped."; \
+	    fi; \
+	}; \
+	trap stop_worker EXIT; \
+	trap 'exit 130' INT TERM HUP; \
+	$(PY) manage.py db_worker --no-reload >>run/worker.log 2>&1 & \
+	echo $$! >run/worker.pid; \
+	echo "Task worker started (pid $$(cat run/worker.pid), log run/worker.log)."; \
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: install
+	$(PY) -m pytest $(ARGS)
+
+test-pg:
+	DATABASE_URL=$(TEST_PG_URL) $(MAKE) --no-print-directory test
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: install
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+# Each app keeps its own catalogue in <app>/locale; run makemessages inside the app so its
+# strings land there, then compile every catalogue of the project (not those in the venv).
+messages: install
+	@set -e; shopt -s nullglob; for locale in */locale; do \
+	    app=$${locale%/locale}; \
+	    echo "== $$app"; \
+	    (cd "$$app" && "$(abspath $(VENV))/bin/django-admin" makemessages -l vi -l en); \
+	done
+	$(PY) manage.py compilemessages --ignore "$(VENV)" --ignore node_modules
+
+bench: install
+	$(PY) bench/bench_load_units.py --database-url "$(BENCH_DATABASE_URL)"

@@ -1,0 +1,186 @@
+"""``python manage.py seed_demo [--province 62] [--reset]``: a ready-to-try demo database.
+
+Loads the legacy units of one province (default 62, Kon Tum) and the current units of the
+province(s) it became in 2025 (for Kon Tum: 51, Quảng Ngãi), creates one demo user per role
+plus an ``admin`` superuser, all with the password ``demo12345``, and prints the credentials.
+
+Each record app adds its own demo data without touching this command: when the module
+``<app>.demo`` exists for an app label in ``DEMO_APPS``, its function::
+
+    def seed(*, province: Unit, users: dict[str, User], rng: random.Random, stdout) -> None
+
+is called, in the order of ``DEMO_APPS``, with the legacy province, the demo users keyed by role
+(``Role`` values), a ``random.Random(2025)`` (so the demo data is the same on every machine)
+and the command's stdout. An app's ``demo`` module may also define::
+
+    def reset(*, province: Unit, users: dict[str, User], stdout) -> None
+
+which ``--reset`` calls, in reverse order, to delete what that app's ``seed`` created before
+seeding again.
+
+Idempotency: running the command twice duplicates nothing. Units are loaded with the
+idempotent loader, users are upserted (their role, unit and password are put back to the demo
+values), and each app's ``seed`` is responsible for its own idempotency (look records up by a
+stable reference before creating them). Everything after the unit load runs in one
+transaction, so a failing ``seed`` leaves no half-built demo behind.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import random
+from dataclasses import dataclass
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import User
+from accounts.roles import Role
+from accounts.services import user_upsert
+from locations.loaders import UnitLoadError, load_official_units
+from locations.models import Unit
+
+DEMO_PASSWORD = "demo12345"
+DEMO_SEED = 2025
+# Apps that may ship a ``demo`` module, in the order their data depends on each other.
+DEMO_APPS = ["cases", "programs", "outreach", "imports", "reports"]
+
+
+@dataclass
+class DemoAccount:
+    username: str
+    role: str
+    unit: Unit
+    superuser: bool = False
+
+
+class Command(BaseCommand):
+    help = "Load demo units, create one demo user per role and let each app add its demo data (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--province",
+            default="62",
+            metavar="CODE",
+            help="Legacy province to load and scope the demo users to (default: 62, Kon Tum). "
+            "The current province(s) it became in 2025 are loaded too.",
+        )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="First delete the demo data of every app that can (its demo.reset), then seed again.",
+        )
+
+    def handle(self, *args, **options):
+        legacy_code = str(options["province"]).strip()
+        if not legacy_code.isdigit():
+            raise CommandError(f"A province code is digits, got {legacy_code!r}.")
+        legacy_code = f"{int(legacy_code):02d}"
+        current_codes = successor_provinces(legacy_code)
+
+        try:
+            result = load_official_units(edition=Unit.Edition.LEGACY, provinces=[legacy_code])
+            self.stdout.write(f"Units, legacy {legacy_code}: {result}")
+            result = load_official_units(edition=Unit.Edition.CURRENT, provinces=current_codes)
+            self.stdout.write(f"Units, current {', '.join(current_codes)}: {result}")
+        except UnitLoadError as exc:
+            raise CommandError(str(exc)) from exc
+
+        province = Unit.objects.get(edition=Unit.Edition.LEGACY, level=Unit.Level.PROVINCE, code=legacy_code)
+        current_province = Unit.objects.get(
+            edition=Unit.Edition.CURRENT, level=Unit.Level.PROVINCE, code=current_codes[0]
+        )
+        district = (
+            Unit.objects.filter(edition=Unit.Edition.LEGACY, level=Unit.Level.DISTRICT, parent=province)
+            .order_by("code")
+            .first()
+        )
+        commune = (
+            Unit.objects.filter(edition=Unit.Edition.LEGACY, level=Unit.Level.COMMUNE, parent=district)
+            .order_by("code")
+            .first()
+        )
+        if district is None or commune is None:
+            raise CommandError(f"Province {province} has no district or commune to give the demo users.")
+
+        accounts = [
+            DemoAccount("admin", Role.PROVINCE_MANAGER, province, superuser=True),
+            DemoAccount("demo_province_manager", Role.PROVINCE_MANAGER, province),
+            DemoAccount("demo_province_officer", Role.PROVINCE_OFFICER, province),
+            DemoAccount("demo_district_officer", Role.DISTRICT_OFFICER, district),
+            DemoAccount("demo_commune_officer", Role.COMMUNE_OFFICER, commune),
+            DemoAccount("demo_collaborator", Role.COLLABORATOR, commune),
+            DemoAccount("demo_viewer", Role.VIEWER, province),
+            DemoAccount("demo_current_officer", Role.PROVINCE_OFFICER, current_province),
+        ]
+        modules = demo_modules()
+
+        with transaction.atomic():
+            users: dict[str, User] = {}
+            by_username: dict[str, User] = {}
+            for account in accounts:
+                user, _created = user_upsert(
+                    username=account.username,
+                    role=account.role,
+                    unit=account.unit,
+                    password=DEMO_PASSWORD,
+                    is_active=True,
+                    is_superuser=account.superuser,
+                )
+                by_username[account.username] = user
+            for account in accounts:
+                # One user per role for the apps: the legacy-structure demo users.
+                if account.username.startswith("demo_") and account.unit.edition == Unit.Edition.LEGACY:
+                    users.setdefault(account.role, by_username[account.username])
+
+            if options["reset"]:
+                for label, module in reversed(modules):
+                    reset = getattr(module, "reset", None)
+                    if callable(reset):
+                        self.stdout.write(f"Resetting the demo data of {label}…")
+                        reset(province=province, users=users, stdout=self.stdout)
+
+            for label, module in modules:
+                seed = getattr(module, "seed", None)
+                if callable(seed):
+                    self.stdout.write(f"Seeding the demo data of {label}…")
+                    seed(province=province, users=users, rng=random.Random(DEMO_SEED), stdout=self.stdout)
+
+        self.print_credentials(accounts)
+
+    def print_credentials(self, accounts: list[DemoAccount]) -> None:
+        rows = [("username", "password", "role", "unit", "structure")]
+        for account in accounts:
+            role = "superuser" if account.superuser else account.role
+            rows.append((account.username, DEMO_PASSWORD, role, str(account.unit), account.unit.edition))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Demo users (sign in at /admin/):"))
+        for index, row in enumerate(rows):
+            self.stdout.write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+            if index == 0:
+                self.stdout.write("  " + "  ".join("-" * width for width in widths))
+
+
+def successor_provinces(legacy_code: str) -> list[str]:
+    """The current province(s) that a legacy province became on 2025-07-01, per the official table."""
+    from vietnam_provinces._province_conversion_2025 import OLD_TO_NEW
+
+    entry = OLD_TO_NEW.get(int(legacy_code))
+    if entry is None:
+        raise CommandError(f"Unknown legacy province code {legacy_code}.")
+    return [f"{ref.code:02d}" for ref in entry.new_provinces]
+
+
+def demo_modules() -> list[tuple[str, object]]:
+    """``(app_label, module)`` for every app of ``DEMO_APPS`` that has a ``demo`` module.
+
+    A missing module is skipped; an error raised while importing an existing one is not.
+    """
+    found = []
+    for label in DEMO_APPS:
+        if importlib.util.find_spec(label) is None or importlib.util.find_spec(f"{label}.demo") is None:
+            continue
+        found.append((label, importlib.import_module(f"{label}.demo")))
+    return found
