@@ -81,7 +81,11 @@ messages: install
 	    echo "== $$app"; \
 	    (cd "$$app" && "$(abspath $(VENV))/bin/django-admin" makemessages -l vi -l en); \
 	done
-	$(PY) manage.py compilemessages --ignore "$(VENV)" --ignore node_modules
+	@if compgen -G "*/locale/*/LC_MESSAGES/*.po" >/dev/null; then \
+	    $(PY) manage.py compilemessages --ignore "$(VENV)" --ignore node_modules; \
+	else \
+	    echo "No catalogues to compile: create <app>/locale/ to give an app its own."; \
+	fi
 
 bench: install
 	$(PY) bench/bench_load_units.py --database-url "$(BENCH_DATABASE_URL)"
