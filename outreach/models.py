@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Scope, ScopedQuerySet
 from locations.models import ReformTracked
 
 
+class OutreachEventQuerySet(ScopedQuerySet):
+    def in_year(self, year: int) -> OutreachEventQuerySet:
+        return self.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
+
+    def totals(self) -> dict[str, int]:
+        """Events and summed participants (person-times) of the queryset, in one query."""
+        result = self.order_by().aggregate(
+            events=Count("pk"),
+            participants_total=Sum("participants_total"),
+            participants_children=Sum("participants_children"),
+            participants_female=Sum("participants_female"),
+        )
+        return {key: value or 0 for key, value in result.items()}
+
+
 class OutreachEvent(ReformTracked):
+    """A talk, training, campaign or media item with its participants counted as person-times."""
+
     scope = Scope(unit="unit", current="current_unit")
     recorded_unit_field = "unit"
 
@@ -57,7 +77,7 @@ class OutreachEvent(ReformTracked):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = OutreachEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outreach event")
@@ -78,6 +98,22 @@ class OutreachEvent(ReformTracked):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.topic}"
+
+    def clean(self) -> None:
+        """Participants add up: children and female are each part of the total."""
+        errors: dict[str, str] = {}
+        total = self.participants_total
+        if total is not None:
+            if self.participants_children is not None and self.participants_children > total:
+                errors["participants_children"] = _(
+                    "Children (%(children)s) cannot be more than all participants (%(total)s)."
+                ) % {"children": self.participants_children, "total": total}
+            if self.participants_female is not None and self.participants_female > total:
+                errors["participants_female"] = _(
+                    "Female participants (%(female)s) cannot be more than all participants (%(total)s)."
+                ) % {"female": self.participants_female, "total": total}
+        if errors:
+            raise ValidationError(errors)
 
 
 class EventAttachment(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,12 +19,35 @@ class ProtectionModelQuerySet(ScopedQuerySet):
         """Models established on or before ``on`` and not ended before it."""
         return self.filter(established_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
+    def active_during(self, start: dt.date, end: dt.date) -> ProtectionModelQuerySet:
+        """Models active on at least one day between ``start`` and ``end``."""
+        return self.filter(established_on__lte=end).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+
+    def with_status(self, status: str, on: dt.date) -> ProtectionModelQuerySet:
+        """Models whose status (see ``ProtectionModel.Status``) on ``on`` is ``status``."""
+        Status = ProtectionModel.Status
+        if status == Status.ACTIVE:
+            return self.active_on(on)
+        if status == Status.PLANNED:
+            return self.filter(established_on__gt=on)
+        if status == Status.ENDED:
+            return self.filter(ended_on__lt=on)
+        return self.none()
+
+    def established_in(self, year: int) -> ProtectionModelQuerySet:
+        return self.filter(established_on__year=year)
+
 
 class ProtectionModel(ReformTracked):
     """A child protection model (mô hình) run at a commune, district or province."""
 
     scope = Scope(unit="unit", current="current_unit")
     recorded_unit_field = "unit"
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Not yet established")
+        ACTIVE = "active", _("Active")
+        ENDED = "ended", _("Ended")
 
     class Kind(models.TextChoices):
         CBCP_SYSTEM = "cbcp_system", _("Community-based child protection system")
@@ -39,6 +63,7 @@ class ProtectionModel(ReformTracked):
     unit = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
     host = models.CharField(_("host organisation"), max_length=255, blank=True)
     decision_no = models.CharField(_("founding decision number"), max_length=100, blank=True)
+    decision_date = models.DateField(_("founding decision date"), null=True, blank=True)
     established_on = models.DateField(_("established on"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     members_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
@@ -57,6 +82,16 @@ class ProtectionModel(ReformTracked):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("established_on")),
                 name="model_ended_after_established",
             ),
+            # The database's half of "one active cbcp_system per commune": at most one open one.
+            # Overlapping closed periods are refused by ``protection_model_save``.
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(kind="cbcp_system", ended_on__isnull=True),
+                name="model_one_open_cbcp_per_unit",
+                violation_error_message=_(
+                    "This commune already has an active community-based child protection system."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["kind", "established_on", "ended_on"], name="model_kind_period"),
@@ -68,6 +103,42 @@ class ProtectionModel(ReformTracked):
 
     def is_active_on(self, on: dt.date) -> bool:
         return self.established_on <= on and (self.ended_on is None or self.ended_on >= on)
+
+    def status_on(self, on: dt.date) -> str:
+        """The status derived from the dates: planned before, active during, ended after."""
+        if on < self.established_on:
+            return self.Status.PLANNED
+        if self.ended_on is not None and self.ended_on < on:
+            return self.Status.ENDED
+        return self.Status.ACTIVE
+
+    def clean(self) -> None:
+        """Dates in order; a ``cbcp_system`` sits on a commune; the model's unit fits its kind."""
+        errors: dict[str, str] = {}
+        if self.ended_on and self.established_on and self.ended_on < self.established_on:
+            errors["ended_on"] = _("The end date cannot be before the date the model was established.")
+        if self.decision_date and self.established_on and self.decision_date > self.established_on:
+            errors["decision_date"] = _("The founding decision cannot be dated after the model was established.")
+        if self.unit_id is not None and self.kind == self.Kind.CBCP_SYSTEM and self.unit.level != "commune":
+            errors["unit"] = _("A community-based child protection system sits on a commune.")
+        if not errors and (other := self.overlapping_cbcp()) is not None:
+            errors["unit"] = _(
+                "This commune already has an active community-based child protection system in that period: %(model)s."
+            ) % {"model": str(other)}
+        if errors:
+            raise ValidationError(errors)
+
+    def overlapping_cbcp(self) -> ProtectionModel | None:
+        """Another ``cbcp_system`` of the same commune whose active period overlaps this one's."""
+        if self.kind != self.Kind.CBCP_SYSTEM or self.unit_id is None or not self.established_on:
+            return None
+        others = ProtectionModel.objects.filter(kind=self.Kind.CBCP_SYSTEM, unit_id=self.unit_id)
+        if self.ended_on is not None:
+            others = others.filter(established_on__lte=self.ended_on)
+        others = others.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=self.established_on))
+        if self.pk is not None:
+            others = others.exclude(pk=self.pk)
+        return others.order_by("established_on").first()
 
 
 class ModelMember(models.Model):
@@ -106,6 +177,56 @@ class ModelMember(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        if self.joined_on and self.left_on and self.left_on < self.joined_on:
+            raise ValidationError({"left_on": _("A member cannot leave before joining.")})
+
+    def is_member_on(self, on: dt.date) -> bool:
+        return (self.joined_on is None or self.joined_on <= on) and (self.left_on is None or self.left_on >= on)
+
+
+class ModelChange(models.Model):
+    """One entry of a protection model's history: who changed what, when, from what to what."""
+
+    scope = Scope(unit="model__unit", current="model__current_unit")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        ENDED = "ended", _("Ended")
+        REOPENED = "reopened", _("Reopened")
+
+    model = models.ForeignKey(
+        ProtectionModel, on_delete=models.CASCADE, related_name="changes", verbose_name=_("protection model")
+    )
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    changes = models.JSONField(_("changes"), default=dict, blank=True, help_text=_("field: [old, new]"))
+    changed_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("changed by"),
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change of a protection model")
+        verbose_name_plural = _("history of changes")
+        ordering = ["-changed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} {self.get_action_display()} {self.changed_at:%d/%m/%Y}"
+
+
+class EnrolmentQuerySet(ScopedQuerySet):
+    def enrolled_on(self, on: dt.date) -> EnrolmentQuerySet:
+        """Enrolments that cover ``on`` (enrolled on or before it, not left before it)."""
+        return self.filter(enrolled_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
+
 
 class Enrolment(models.Model):
     """A child enrolled in a day-care model, from the registry or by name."""
@@ -125,7 +246,7 @@ class Enrolment(models.Model):
     enrolled_on = models.DateField(_("enrolled on"))
     left_on = models.DateField(_("left on"), null=True, blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrolment")
@@ -139,6 +260,42 @@ class Enrolment(models.Model):
 
     def __str__(self) -> str:
         return self.child_name or str(self.child)
+
+    @property
+    def display_name(self) -> str:
+        """The registry child's name, else the name typed at enrolment."""
+        return self.child.full_name if self.child_id else self.child_name
+
+    def is_enrolled_on(self, on: dt.date) -> bool:
+        return self.enrolled_on <= on and (self.left_on is None or self.left_on >= on)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.model_id is not None and self.model.kind != ProtectionModel.Kind.DAYCARE_DISABILITY:
+            errors["model"] = _("Children are enrolled only in a day-care model.")
+        if self.child_id is None and not self.child_name.strip():
+            errors["child_name"] = _("Choose a child from the registry or type the child's name.")
+        if self.enrolled_on and self.left_on and self.left_on < self.enrolled_on:
+            errors["left_on"] = _("A child cannot leave before being enrolled.")
+        if self.model_id is not None and self.enrolled_on and "model" not in errors:
+            model = self.model
+            if not model.is_active_on(self.enrolled_on):
+                errors["enrolled_on"] = _("The model was not active on %(date)s.") % {
+                    "date": f"{self.enrolled_on:%d/%m/%Y}"
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+class AttendanceQuerySet(ScopedQuerySet):
+    def daily_present(self) -> models.QuerySet:
+        """``{date, present}`` rows: children present per day, for days with any attendance recorded."""
+        return (
+            self.order_by()
+            .values("date")
+            .annotate(present=models.Count("pk", filter=Q(present=True)), recorded=models.Count("pk"))
+            .order_by("date")
+        )
 
 
 class Attendance(models.Model):
@@ -161,7 +318,7 @@ class Attendance(models.Model):
         verbose_name=_("recorded by"),
     )
 
-    objects = ScopedQuerySet.as_manager()
+    objects = AttendanceQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("attendance")
@@ -171,4 +328,17 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["date", "present"], name="attendance_date")]
 
     def __str__(self) -> str:
-        return f"{self.enrolment} {self.date}"
+        return f"{self.enrolment} {self.date:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        """A day is recorded only while the model is active and the child enrolled."""
+        if self.enrolment_id is None or self.date is None:
+            return
+        enrolment = self.enrolment
+        date = f"{self.date:%d/%m/%Y}"
+        if not enrolment.model.is_active_on(self.date):
+            raise ValidationError({"date": _("The model was not active on %(date)s.") % {"date": date}})
+        if not enrolment.is_enrolled_on(self.date):
+            raise ValidationError(
+                {"date": _("%(child)s was not enrolled on %(date)s.") % {"child": enrolment.display_name, "date": date}}
+            )
