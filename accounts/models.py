@@ -17,7 +17,8 @@ class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ign
 class User(AbstractUser):
     """A staff member of a province, district or commune office."""
 
-    scope = Scope(unit="unit")
+    # Users of legacy communes that converted into a current unit are managed from it.
+    scope = Scope(unit="unit", current="unit__successor_links__current")
 
     role = models.CharField(_("role"), max_length=32, choices=Role.choices, blank=True)
     unit = models.ForeignKey(

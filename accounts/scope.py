@@ -127,7 +127,10 @@ class ScopedQuerySet(models.QuerySet):
         q = scope_q(self.model, user)
         if q is None:
             return self.none()
-        return self.filter(q).distinct() if _crosses_many(self.model) else self.filter(q)
+        if _crosses_many(self.model):
+            # A subquery instead of DISTINCT keeps the queryset combinable and countable.
+            return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
+        return self.filter(q)
 
     def in_unit(self, unit: Unit) -> ScopedQuerySet:
         """Rows at or below ``unit`` (through the current unit too); for reports, not scope."""

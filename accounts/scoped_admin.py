@@ -19,10 +19,12 @@ from .scope import ensure_in_scope, scoped_choices
 
 
 def _visible(model: type[models.Model], queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
+    if hasattr(queryset, "visible_to"):
+        return queryset.visible_to(request.user)
     choices = scoped_choices(model, request.user)
     if choices is None:
         return queryset
-    return queryset & choices if queryset.model is choices.model else choices
+    return queryset.filter(pk__in=choices.values("pk"))
 
 
 class ScopedFormFieldsMixin:

@@ -1,0 +1,156 @@
+"""One record of every scoped model in three places, for the scope matrix.
+
+``a`` lies in commune 23281 (district 608, legacy Kon Tum), ``b`` in commune 23341
+(district 610, Kon Tum) and ``c`` in commune 23557 (legacy Gia Lai). Every scoped model
+must have a builder here: the walker fails on a scoped model without one, so a new model
+cannot skip the matrix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from itertools import count
+
+from django.db import models
+
+from locations.models import Unit
+
+_serial = count(1)
+BUILDERS: dict[type[models.Model], Callable[[Unit], models.Model]] = {}
+
+
+def builds(model_path: str):
+    def register(func):
+        from django.apps import apps
+
+        BUILDERS[apps.get_model(model_path)] = func
+        return func
+
+    return register
+
+
+def n() -> int:
+    return next(_serial)
+
+
+@builds("locations.Unit")
+def build_unit(commune: Unit) -> Unit:
+    return commune
+
+
+@builds("accounts.User")
+def build_user(commune: Unit):
+    from accounts.services import user_upsert
+
+    user, _created = user_upsert(username=f"staff{n()}", role="commune_officer", unit=commune)
+    return user
+
+
+@builds("cases.Child")
+def build_child(commune: Unit):
+    from cases.models import Child
+
+    return Child.objects.create(
+        full_name=f"Trẻ Thử {n()}", birth_year=2015, date_of_birth=dt.date(2015, 3, 5), sex="F", commune=commune
+    )
+
+
+@builds("cases.ChildCategory")
+def build_child_category(commune: Unit):
+    from cases.models import Category, ChildCategory
+
+    category = Category.objects.get_or_create(code="SC04", defaults={"point": "d", "name": "Trẻ em khuyết tật"})[0]
+    return ChildCategory.objects.create(child=build_child(commune), category=category, recorded_on=dt.date(2020, 1, 1))
+
+
+@builds("cases.SurveyRecord")
+def build_survey_record(commune: Unit):
+    from cases.models import SurveyRecord
+
+    return SurveyRecord.objects.create(child=build_child(commune), survey_year=2020, commune=commune)
+
+
+@builds("cases.CommuneStats")
+def build_commune_stats(commune: Unit):
+    from cases.models import CommuneStats
+
+    return CommuneStats.objects.create(survey_year=2000 + n() % 25, commune=commune, children_total=100)
+
+
+@builds("cases.Case")
+def build_case(commune: Unit):
+    from cases.models import Case
+
+    return Case.objects.create(
+        case_ref=f"HS-{n()}", child=build_child(commune), commune=commune, opened_on=dt.date(2020, 5, 1)
+    )
+
+
+@builds("cases.CaseTransition")
+def build_case_transition(commune: Unit):
+    from cases.models import CaseTransition
+
+    return CaseTransition.objects.create(
+        case=build_case(commune), from_status="received", to_status="verified", on=dt.date(2020, 5, 2)
+    )
+
+
+@builds("programs.ProtectionModel")
+def build_protection_model(commune: Unit):
+    from programs.models import ProtectionModel
+
+    return ProtectionModel.objects.create(
+        code=f"MH-{n()}",
+        name="Câu lạc bộ quyền trẻ em",
+        kind="child_club",
+        unit=commune,
+        established_on=dt.date(2019, 1, 1),
+    )
+
+
+@builds("programs.ModelMember")
+def build_member(commune: Unit):
+    from programs.models import ModelMember
+
+    return ModelMember.objects.create(model=build_protection_model(commune), name=f"Thành viên {n()}")
+
+
+@builds("programs.Enrolment")
+def build_enrolment(commune: Unit):
+    from programs.models import Enrolment, ProtectionModel
+
+    model = ProtectionModel.objects.create(
+        code=f"BT-{n()}", name="Bán trú", kind="daycare_disability", unit=commune, established_on=dt.date(2019, 1, 1)
+    )
+    return Enrolment.objects.create(model=model, child_name=f"Trẻ {n()}", enrolled_on=dt.date(2019, 2, 1))
+
+
+@builds("programs.Attendance")
+def build_attendance(commune: Unit):
+    from programs.models import Attendance
+
+    return Attendance.objects.create(enrolment=build_enrolment(commune), date=dt.date(2019, 3, 4), present=True)
+
+
+@builds("outreach.OutreachEvent")
+def build_event(commune: Unit):
+    from outreach.models import OutreachEvent
+
+    return OutreachEvent.objects.create(
+        date=dt.date(2020, 6, 1),
+        unit=commune,
+        kind="talk",
+        venue="school",
+        topic=f"Phòng chống xâm hại {n()}",
+        participants_total=50,
+        participants_children=30,
+        participants_female=20,
+    )
+
+
+@builds("outreach.EventAttachment")
+def build_attachment(commune: Unit):
+    from outreach.models import EventAttachment
+
+    return EventAttachment.objects.create(event=build_event(commune), file="outreach/sheet.pdf", caption="Danh sách")
