@@ -81,7 +81,7 @@ def test_admin_lists_and_change_pages_match_the_matrix(world, cast, client_for, 
         if model_admin is None:
             continue
         info = (model._meta.app_label, model._meta.model_name)
-        response = client.get(reverse("admin:%s_%s_changelist" % info) + "?all=")
+        response = client.get(reverse("admin:{}_{}_changelist".format(*info)) + "?all=")
         if response.status_code == 403:
             assert not user.has_perm(f"{info[0]}.view_{info[1]}"), model._meta.label
             continue
@@ -91,12 +91,12 @@ def test_admin_lists_and_change_pages_match_the_matrix(world, cast, client_for, 
             objs, listed
         ) <= expected(user_key, model), model._meta.label
         for key, obj in objs.items():
-            page = client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk]))
+            page = client.get(reverse("admin:{}_{}_change".format(*info), args=[obj.pk]))
             if key in expected(user_key, model):
                 assert page.status_code == 200, (model._meta.label, key, page.status_code)
             else:
                 # Out of scope reads exactly like a missing object: redirect with "does not exist".
-                missing = client.get(reverse("admin:%s_%s_change" % info, args=[10**9]))
+                missing = client.get(reverse("admin:{}_{}_change".format(*info), args=[10**9]))
                 assert page.status_code == missing.status_code, (model._meta.label, key)
                 assert page.status_code in (302, 404), (model._meta.label, key)
 
@@ -115,9 +115,9 @@ def test_admin_pages_name_no_unit_outside_scope(world, cast, client_for, units, 
     }[user_key]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
-        pages = [reverse("admin:%s_%s_changelist" % info)]
+        pages = [reverse("admin:{}_{}_changelist".format(*info))]
         if model_admin.has_add_permission(_request_for(user)):
-            pages.append(reverse("admin:%s_%s_add" % info))
+            pages.append(reverse("admin:{}_{}_add".format(*info)))
         for url in pages:
             response = client.get(url)
             if response.status_code != 200:
