@@ -7,6 +7,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Scope, ScopedQuerySet
@@ -257,6 +258,13 @@ class CaseQuerySet(ScopedQuerySet):
     def closed_during(self, year: int) -> CaseQuerySet:
         return self.filter(closed_on__year=year, status=Case.Status.CLOSED)
 
+    def overdue(self, *, now: dt.datetime) -> CaseQuerySet:
+        """Open cases past a deadline: emergency intervention (12 hours) or the plan (5 working days)."""
+        return self.exclude(status=Case.Status.CLOSED).filter(
+            Q(emergency=True, intervened_at__isnull=True, intervention_due_at__lt=now)
+            | Q(status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__lt=timezone.localdate(now))
+        )
+
 
 class Case(ReformTracked):
     """A case under case management (Decree 56/2017, Chapter III)."""
@@ -306,6 +314,15 @@ class Case(ReformTracked):
         verbose_name=_("protection model"),
     )
     notes = models.TextField(_("notes"), blank=True)
+    abuse_details = models.TextField(
+        _("details of abuse or harm"), blank=True, help_text=_("Sensitive: shown only to officers in charge.")
+    )
+    intervention_due_at = models.DateTimeField(_("intervention due"), null=True, blank=True, editable=False)
+    intervened_at = models.DateTimeField(
+        _("intervened at"), null=True, blank=True, help_text=_("When the child was first protected or supported.")
+    )
+    assessed_on = models.DateField(_("detailed assessment on"), null=True, blank=True, editable=False)
+    plan_due_on = models.DateField(_("plan due"), null=True, blank=True, editable=False)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -334,10 +351,41 @@ class Case(ReformTracked):
             models.Index(fields=["opened_on", "closed_on"], name="case_open_period"),
             models.Index(fields=["status", "outcome", "closed_on"], name="case_outcome"),
             models.Index(fields=["current_unit"], name="case_current_unit"),
+            models.Index(fields=["intervention_due_at"], name="case_intervention_due"),
+            models.Index(fields=["plan_due_on"], name="case_plan_due"),
         ]
 
     def __str__(self) -> str:
         return f"{self.case_ref} – {self.child.full_name}"
+
+    def clean(self) -> None:
+        """A closed case has a closure date and an outcome; an open one has neither."""
+        from django.core.exceptions import ValidationError
+
+        errors: dict[str, str] = {}
+        if self.status == self.Status.CLOSED:
+            if not self.outcome:
+                errors["outcome"] = _("A closed case needs an outcome.")
+            if self.closed_on is None:
+                errors["closed_on"] = _("A closed case needs the date it was closed.")
+        else:
+            if self.outcome:
+                errors["outcome"] = _("Only a closed case has an outcome.")
+            if self.closed_on is not None:
+                errors["closed_on"] = _("Only a closed case has a closure date.")
+        if self.closed_on and self.opened_on and self.closed_on < self.opened_on:
+            errors["closed_on"] = _("A case cannot close before it was opened.")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_overdue(self, *, now: dt.datetime) -> bool:
+        """Emergency without intervention 12 hours after the report, or plan late after assessment."""
+        if self.status == self.Status.CLOSED:
+            return False
+        if self.intervention_due_at and self.intervened_at is None and self.intervention_due_at < now:
+            return True
+        today = timezone.localdate(now)
+        return bool(self.status == self.Status.DETAILED_ASSESSMENT and self.plan_due_on and self.plan_due_on < today)
 
 
 class CaseTransition(models.Model):
@@ -354,6 +402,9 @@ class CaseTransition(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
     )
     note = models.TextField(_("note"), blank=True)
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Case.Outcome.choices, blank=True)
+    # On a reopening: the closure date it undoes, so reports can tell the years the case was closed.
+    previous_closed_on = models.DateField(_("closed on before reopening"), null=True, blank=True)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -364,3 +415,270 @@ class CaseTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} → {self.to_status}"
+
+
+CASE_SCOPE = Scope(unit="case__commune", current="case__current_unit", owner="case__reported_by")
+
+
+class SupportPlan(models.Model):
+    """A support/intervention plan of a case, approved by the commune chairman's decision.
+
+    A review may send the case back to a new plan, so a case has one plan per cycle.
+    """
+
+    scope = CASE_SCOPE
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("case"))
+    cycle = models.PositiveSmallIntegerField(_("plan cycle"), default=1)
+    goals = models.TextField(_("goals"), blank=True)
+    decision_no = models.CharField(_("approval decision number"), max_length=100, blank=True)
+    decision_on = models.DateField(_("approval decision date"), null=True, blank=True)
+    approved_by = models.CharField(_("approved by"), max_length=150, blank=True, help_text=_("Commune chairman."))
+    document = models.FileField(_("decision document"), upload_to="cases/plans/%Y/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("support plan")
+        verbose_name_plural = _("support plans")
+        ordering = ["case", "cycle"]
+        constraints = [models.UniqueConstraint(fields=["case", "cycle"], name="support_plan_unique_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.cycle}"
+
+    @property
+    def is_approved(self) -> bool:
+        return bool(self.decision_no and self.decision_on)
+
+
+class PlanAction(models.Model):
+    """One action of a support plan: what, who is responsible, by when, done when."""
+
+    scope = Scope(unit="plan__case__commune", current="plan__case__current_unit", owner="plan__case__reported_by")
+
+    plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("plan"))
+    action = models.CharField(_("action"), max_length=255)
+    responsible = models.CharField(_("responsible person"), max_length=150)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("plan action")
+        verbose_name_plural = _("plan actions")
+        ordering = ["due_on", "pk"]
+
+    def __str__(self) -> str:
+        return self.action
+
+
+class ServiceDelivery(models.Model):
+    """A service delivered to the child of a case."""
+
+    scope = CASE_SCOPE
+
+    class Kind(models.TextChoices):
+        HEALTH = "health", _("Health care")
+        EDUCATION = "education", _("Education")
+        PSYCHOSOCIAL = "psychosocial", _("Psychosocial support and counselling")
+        LEGAL = "legal", _("Legal aid")
+        SOCIAL_ASSISTANCE = "social_assistance", _("Social assistance")
+        ALTERNATIVE_CARE = "alternative_care", _("Alternative care")
+        OTHER = "other", _("Other")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services", verbose_name=_("case"))
+    on = models.DateField(_("date"))
+    kind = models.CharField(_("kind of service"), max_length=24, choices=Kind.choices)
+    provider = models.CharField(_("provider"), max_length=255, blank=True)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service delivered")
+        verbose_name_plural = _("services delivered")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.on:%d/%m/%Y}"
+
+
+class CaseNote(models.Model):
+    """A case worker's note; sensitive."""
+
+    scope = CASE_SCOPE
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_notes", verbose_name=_("case"))
+    on = models.DateField(_("date"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    text = models.TextField(_("note"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.on:%d/%m/%Y}"
+
+
+class CaseForm(models.Model):
+    """One of the case management forms (01, 02, 03, 06 of Decree 56/2017) kept as sections.
+
+    The sections of each form are declared in ``cases.case_forms.FORM_SECTIONS``; ``sections``
+    maps a section key to its text.
+    """
+
+    scope = CASE_SCOPE
+
+    class Form(models.TextChoices):
+        REPORT = "01", _("Form 01: report and intake")
+        INITIAL = "02", _("Form 02: initial assessment")
+        DETAILED = "03", _("Form 03: detailed assessment")
+        REVIEW = "06", _("Form 06: review of the plan")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forms", verbose_name=_("case"))
+    form = models.CharField(_("form"), max_length=2, choices=Form.choices)
+    filled_on = models.DateField(_("filled in on"))
+    filled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("filled in by"),
+    )
+    sections = models.JSONField(_("sections"), default=dict, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case form")
+        verbose_name_plural = _("case forms")
+        ordering = ["case", "form", "filled_on"]
+
+    def __str__(self) -> str:
+        return f"{self.get_form_display()} {self.filled_on:%d/%m/%Y}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .case_forms import FORM_SECTIONS
+
+        allowed = {key for key, _label in FORM_SECTIONS.get(self.form, [])}
+        if not isinstance(self.sections, dict):
+            raise ValidationError({"sections": _("The sections must be a mapping of section to text.")})
+        unknown = sorted(set(self.sections) - allowed)
+        if unknown:
+            raise ValidationError(
+                {"sections": _("Unknown sections for this form: %(keys)s.") % {"keys": ", ".join(unknown)}}
+            )
+
+
+class CaseAttachment(models.Model):
+    """A scanned form, decision or other document of a case."""
+
+    scope = CASE_SCOPE
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
+    title = models.CharField(_("title"), max_length=255)
+    form = models.CharField(_("form"), max_length=2, choices=CaseForm.Form.choices, blank=True)
+    file = models.FileField(_("file"), upload_to="cases/attachments/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChildMerge(models.Model):
+    """Two records of one child merged by an officer: what was kept and what moved."""
+
+    scope = Scope(unit="kept__commune", current="kept__current_unit", owner="kept__reported_by")
+
+    kept = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="merges", verbose_name=_("kept child"))
+    merged = models.ForeignKey(
+        Child, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("merged child")
+    )
+    merged_snapshot = models.JSONField(_("merged record"), default=dict)
+    moved = models.JSONField(_("records moved"), default=dict)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    at = models.DateTimeField(_("merged at"), auto_now_add=True)
+    note = models.TextField(_("note"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("merge of children")
+        verbose_name_plural = _("merges of children")
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.merged_id} → {self.kept_id}"
+
+
+class ChangeRecord(models.Model):
+    """Readable history of a child and its cases: who changed what, when, from what to what."""
+
+    scope = Scope(unit="child__commune", current="child__current_unit", owner="child__reported_by")
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Created")
+        CHANGED = "changed", _("Changed")
+        TRANSITION = "transition", _("Workflow step")
+        MERGED = "merged", _("Merged")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="history", verbose_name=_("child"))
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="history", verbose_name=_("case")
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=Action.choices)
+    # {field verbose name: [old, new]} as display strings.
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("history")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"

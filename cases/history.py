@@ -1,0 +1,55 @@
+"""Readable change history of children and cases (``ChangeRecord``), written by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from .models import Case, ChangeRecord, Child
+
+
+def snapshot(instance: models.Model) -> dict[str, str]:
+    """Display values of the editable fields of ``instance``, keyed by field name."""
+    values: dict[str, str] = {}
+    for field in instance._meta.concrete_fields:
+        if not field.editable or field.primary_key:
+            continue
+        value = getattr(instance, field.attname)
+        if field.choices and value not in (None, ""):
+            value = dict(field.flatchoices).get(value, value)
+        elif field.is_relation and value is not None:
+            value = str(getattr(instance, field.name))
+        values[field.name] = "" if value is None else str(value)
+    return values
+
+
+def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]:
+    """``{verbose field name: [old, new]}`` for the fields that changed since ``before``."""
+    after = snapshot(instance)
+    changes: dict[str, list[str]] = {}
+    for name, new in after.items():
+        old = before.get(name, "")
+        if old != new:
+            label = str(instance._meta.get_field(name).verbose_name)
+            changes[label] = [old, new]
+    return changes
+
+
+def record(
+    *,
+    user: Any,
+    action: str,
+    child: Child,
+    case: Case | None = None,
+    changes: dict[str, list[str]] | None = None,
+    summary: str = "",
+) -> ChangeRecord:
+    return ChangeRecord.objects.create(
+        child=child,
+        case=case,
+        user=user if getattr(user, "pk", None) else None,
+        action=action,
+        changes=changes or {},
+        summary=summary,
+    )
