@@ -1,0 +1,187 @@
+"""What a report covers: a unit (or the whole country) and a year, checked against the user's scope.
+
+A report is asked for with a unit code and a year, from a page, the API or the CLI. This module
+turns those two strings into a ``ReportArea`` or a ``ReportRequestError`` (malformed input, 400)
+or ``ReportUnitNotFound`` (unknown or out of scope, 404: the two look the same on purpose).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import models
+from django.db.models import Case, F, IntegerField, Value, When
+from django.utils.translation import gettext as _
+
+from accounts.scope import ScopedQuerySet, is_unrestricted, user_unit
+from locations.models import REFORM_DATE, Unit, UnitQuerySet
+from locations.resolve import level_for_code, normalise_code
+
+MIN_YEAR = 1990
+MAX_YEAR = 2100
+
+# The level a report breaks down into, by the level (and structure) of the unit it covers.
+BREAKDOWN_LEVEL = {
+    (Unit.Level.PROVINCE, Unit.Edition.LEGACY): Unit.Level.DISTRICT,
+    (Unit.Level.PROVINCE, Unit.Edition.CURRENT): Unit.Level.COMMUNE,
+    (Unit.Level.DISTRICT, Unit.Edition.LEGACY): Unit.Level.COMMUNE,
+    (Unit.Level.DISTRICT, Unit.Edition.CURRENT): Unit.Level.COMMUNE,
+}
+
+
+class ReportRequestError(ValueError):
+    """A malformed report parameter (answered with 400 and the message)."""
+
+
+class ReportUnitNotFound(LookupError):
+    """No such unit, or one outside the user's scope (answered like a missing page, 404)."""
+
+
+@dataclass(frozen=True)
+class ReportArea:
+    """A unit (``None``: the whole country, superusers only) and a year.
+
+    ``edition`` says which unit column of a record the report groups on: the recorded unit for
+    a legacy unit, the current unit for a current one (``in_unit`` already counts legacy records
+    that converted into a current unit).
+    """
+
+    unit: Unit | None
+    year: int
+
+    @property
+    def start(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def end(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def edition(self) -> str:
+        if self.unit is not None:
+            return self.unit.edition
+        return Unit.Edition.LEGACY if self.end < REFORM_DATE else Unit.Edition.CURRENT
+
+    @property
+    def breakdown_level(self) -> str | None:
+        """The level of the rows of the breakdown table, ``None`` for a commune."""
+        if self.unit is None:
+            return Unit.Level.PROVINCE
+        return BREAKDOWN_LEVEL.get((self.unit.level, self.unit.edition))
+
+    @property
+    def has_districts(self) -> bool:
+        """Whether district counts mean anything here (not in the current two-level structure)."""
+        if self.edition == Unit.Edition.CURRENT:
+            return False
+        return self.unit is None or self.unit.level != Unit.Level.COMMUNE
+
+    def records(self, model: type[models.Model], user: Any) -> ScopedQuerySet:
+        """The rows of ``model`` that ``user`` may see and that lie in this area."""
+        qs = model._default_manager.visible_to(user)
+        return qs if self.unit is None else qs.in_unit(self.unit)
+
+    def units(self) -> UnitQuerySet:
+        """Units in this area that were valid at some time in the year.
+
+        A unit reported on for a year outside its own validity (a current province for 2024, a
+        legacy one for 2026) is counted in its own structure: the units valid on its first or
+        last day.
+        """
+        start, end = self.start, self.end
+        if self.unit is not None and self.unit.valid_from and end < self.unit.valid_from:
+            start = end = self.unit.valid_from
+        elif self.unit is not None and self.unit.valid_to and start > self.unit.valid_to:
+            start = end = self.unit.valid_to
+        qs = Unit.objects.valid_during(start, end)
+        if self.unit is None:
+            return qs.filter(edition=self.edition)
+        return qs.at_or_below(self.unit)
+
+    def unit_path(self, model: type[models.Model]) -> str:
+        """Lookup path from ``model`` to the unit column this report groups on."""
+        scope = model.scope
+        if self.edition == Unit.Edition.CURRENT and scope.current:
+            return scope.current
+        return scope.unit
+
+    def unit_key(self, model: type[models.Model], level: str) -> Case:
+        """SQL expression: the id of the ``level`` unit that a record of ``model`` falls in.
+
+        Reads the stored ancestors of the record's unit, so grouping by it is one GROUP BY
+        and never a query per unit. A record above ``level`` (e.g. a province-wide model in
+        a district breakdown) gets NULL.
+        """
+        path = self.unit_path(model)
+        same_level = When(**{f"{path}__level": level}, then=F(path))
+        if level == Unit.Level.COMMUNE:
+            return Case(same_level, default=Value(None), output_field=IntegerField())
+        return Case(same_level, default=F(f"{path}__{level}"), output_field=IntegerField())
+
+
+def parse_year(raw: Any) -> int:
+    """A year between 1990 and 2100, from text or a number; ``ReportRequestError`` otherwise."""
+    text = str(raw).strip() if raw is not None else ""
+    if not text:
+        raise ReportRequestError(_("The year is required."))
+    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
+        raise ReportRequestError(
+            _("“%(value)s” is not a valid year (%(min)s–%(max)s).") % {"value": text, "min": MIN_YEAR, "max": MAX_YEAR}
+        )
+    return int(text)
+
+
+def resolve_area(*, user: Any, unit_code: Any, year: Any, edition: str | None = None) -> ReportArea:
+    """The area a report request names, checked against ``user``'s scope.
+
+    An empty code means the user's own unit (the whole country for a superuser without a unit).
+    A code is resolved among the units of that code valid in the year (the one valid on Dec 31
+    first), or in ``edition`` when given. Out of scope raises ``ReportUnitNotFound`` exactly like
+    an unknown code.
+    """
+    year_value = parse_year(year)
+    code = normalise_code(unit_code) if unit_code not in (None, "") else ""
+    if edition not in (None, "", *Unit.Edition.values):
+        raise ReportRequestError(_("Unknown structure “%(value)s”.") % {"value": edition})
+    if not code:
+        own = user_unit(user)
+        if own is None and is_unrestricted(user):
+            return ReportArea(unit=None, year=year_value)
+        if own is None:
+            raise ReportUnitNotFound(_("Your account has no unit assigned; ask a manager to assign one."))
+        return ReportArea(unit=own, year=year_value)
+    level = level_for_code(code)
+    if level is None or not code.isdigit():
+        raise ReportRequestError(
+            _("“%(value)s” is not a unit code (2 digits for a province, 3 for a district, 5 for a commune).")
+            % {"value": unit_code}
+        )
+    candidates = Unit.objects.visible_to(user).filter(code=code, level=level)
+    if edition:
+        candidates = candidates.filter(edition=edition)
+    unit = _best_for_year(list(candidates), year_value)
+    if unit is None:
+        raise ReportUnitNotFound(_("Unit %(code)s does not exist.") % {"code": code})
+    return ReportArea(unit=unit, year=year_value)
+
+
+def _best_for_year(candidates: list[Unit], year: int) -> Unit | None:
+    """Prefer the unit valid on Dec 31 of ``year``, then one valid during it, then the latest."""
+    end, start = dt.date(year, 12, 31), dt.date(year, 1, 1)
+    for unit in candidates:
+        if unit.is_valid_on(end):
+            return unit
+    for unit in candidates:
+        if (unit.valid_from is None or unit.valid_from <= end) and (unit.valid_to is None or unit.valid_to >= start):
+            return unit
+    return max(candidates, key=lambda u: u.valid_from or dt.date.min, default=None)
+
+
+def unit_json(unit: Unit | None) -> dict[str, Any]:
+    """The ``unit`` key of the annual summary."""
+    if unit is None:
+        return {"code": None, "name": _("Whole country"), "level": "country"}
+    return {"code": unit.code, "name": unit.name, "level": unit.level}

@@ -1,0 +1,223 @@
+"""Indicators of the annual summary, one selector per indicator family.
+
+Each selector takes ``user=`` and a ``ReportArea`` (a unit and a year), starts from the scoped
+fact table (``visible_to(user)`` then ``in_unit``) and answers with a fixed number of queries
+whatever the number of units: totals in one aggregate, the breakdown in one GROUP BY on the
+stored ancestors of the record's unit (``ReportArea.unit_key``). ``Figures.by_unit`` maps a unit
+id of the breakdown level (or ``None``: records above that level) to the same figures.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models.functions import ExtractMonth
+
+from cases.models import Case, CommuneStats, SurveyRecord
+from locations.models import Unit
+from outreach.models import OutreachEvent
+from programs.models import Attendance, ProtectionModel
+
+from .area import ReportArea
+
+COMMUNITY_KINDS = [
+    ProtectionModel.Kind.CHILD_CLUB,
+    ProtectionModel.Kind.YOUNG_COLLABORATORS,
+    ProtectionModel.Kind.COUNSELLING_POINT,
+]
+
+
+@dataclass
+class Figures:
+    """Totals of one indicator family and the same figures per unit of the breakdown."""
+
+    total: dict[str, Any]
+    by_unit: dict[int | None, dict[str, Any]] = field(default_factory=dict)
+
+
+def _grouped(qs, key, **aggregates) -> dict[int | None, dict[str, Any]]:
+    rows = qs.annotate(report_key=key).values("report_key").annotate(**aggregates).order_by()
+    return {row.pop("report_key"): row for row in rows}
+
+
+def unit_counts(*, user: Any, area: ReportArea) -> Figures:
+    """Districts and communes valid at some time in the year in the area (the denominators).
+
+    ``districts_total`` is ``None`` where there are no districts (current two-level structure,
+    or a commune). ``by_unit`` holds ``communes_total`` per unit of the breakdown. Units are
+    reference data: the area itself was checked against ``user``'s scope when it was resolved.
+    """
+    units = area.units()
+    communes = units.filter(level=Unit.Level.COMMUNE)
+    total = {
+        "districts_total": units.filter(level=Unit.Level.DISTRICT).count() if area.has_districts else None,
+        "communes_total": communes.count(),
+    }
+    level = area.breakdown_level
+    by_unit: dict[int | None, dict[str, Any]] = {}
+    if level == Unit.Level.COMMUNE:
+        by_unit = {pk: {"communes_total": 1} for pk in communes.values_list("pk", flat=True)}
+    elif level is not None:
+        for row in communes.values(level).annotate(n=Count("pk")).order_by():
+            by_unit[row[level]] = {"communes_total": row["n"]}
+    return Figures(total=total, by_unit=by_unit)
+
+
+def model_figures(*, user: Any, area: ReportArea) -> Figures:
+    """Protection models.
+
+    - ``cbcp_models_new``: ``cbcp_system`` models established in the year (Jan 1 – Dec 31);
+    - ``cbcp_communes_new``: distinct communes where such a model was established in the year;
+    - ``cbcp_models_total``: ``cbcp_system`` models active on Dec 31 (``ProtectionModel.objects.active_on``:
+      established on or before it, not ended before it; a model ending on Dec 31 still counts);
+    - ``communes_with_cbcp`` / ``districts_with_cbcp``: distinct communes / districts holding an active
+      ``cbcp_system`` model on Dec 31 (``None`` for districts where there are none);
+    - ``community_models_total``: active ``child_club`` + ``young_collaborators`` + ``counselling_point``
+      models on Dec 31.
+    """
+    qs = area.records(ProtectionModel, user)
+    active = Q(pk__in=ProtectionModel.objects.active_on(area.end).values("pk"))
+    cbcp = Q(kind=ProtectionModel.Kind.CBCP_SYSTEM)
+    new = Q(established_on__gte=area.start, established_on__lte=area.end)
+    commune = area.unit_key(ProtectionModel, Unit.Level.COMMUNE)
+    aggregates = {
+        "cbcp_models_new": Count("pk", filter=cbcp & new),
+        "cbcp_communes_new": Count(commune, filter=cbcp & new, distinct=True),
+        "cbcp_models_total": Count("pk", filter=cbcp & active),
+        "communes_with_cbcp": Count(commune, filter=cbcp & active, distinct=True),
+        "community_models_total": Count("pk", filter=Q(kind__in=COMMUNITY_KINDS) & active),
+    }
+    totals = dict(aggregates)
+    if area.has_districts:
+        district = area.unit_key(ProtectionModel, Unit.Level.DISTRICT)
+        totals["districts_with_cbcp"] = Count(district, filter=cbcp & active, distinct=True)
+    total = qs.aggregate(**totals)
+    total.setdefault("districts_with_cbcp", None)
+    by_unit = {}
+    if area.breakdown_level:
+        by_unit = _grouped(qs, area.unit_key(ProtectionModel, area.breakdown_level), **aggregates)
+    return Figures(total=total, by_unit=by_unit)
+
+
+def case_figures(*, user: Any, area: ReportArea) -> Figures:
+    """Case management (SPEC §4), on ``Case.objects.open_during`` / ``closed_during``.
+
+    - ``children_managed``: distinct children with a case in the area open at any time in the year
+      (opened on or before Dec 31, not closed before Jan 1);
+    - ``cases_closed_success``: distinct children whose case in the area was closed in the year with
+      outcome ``goal_achieved``.
+
+    A child is counted once in the total even with cases in two units of the breakdown, so the
+    breakdown rows may add up to more than the total.
+    """
+    qs = area.records(Case, user).open_during(area.year)
+    success = Q(pk__in=Case.objects.closed_during(area.year).filter(outcome=Case.Outcome.GOAL_ACHIEVED).values("pk"))
+    aggregates = {
+        "children_managed": Count("child", distinct=True),
+        "cases_closed_success": Count("child", filter=success, distinct=True),
+    }
+    total = qs.aggregate(**aggregates)
+    by_unit = {}
+    if area.breakdown_level:
+        by_unit = _grouped(qs, area.unit_key(Case, area.breakdown_level), **aggregates)
+    return Figures(total=total, by_unit=by_unit)
+
+
+def success_rate(success: int, managed: int) -> float | None:
+    """``success / managed`` as a fraction rounded to 4 places; ``None`` when nobody was managed."""
+    return round(success / managed, 4) if managed else None
+
+
+def outreach_figures(*, user: Any, area: ReportArea) -> Figures:
+    """Outreach events dated in the year (Jan 1 and Dec 31 included).
+
+    ``outreach_events``: number of events; ``outreach_participants``: sum of ``participants_total``
+    (person-times). ``total["by_month"]`` holds ``{month: {events, participants}}`` for months 1–12.
+    One GROUP BY (unit, month) query gives the totals, the breakdown and the months.
+    """
+    qs = area.records(OutreachEvent, user).filter(date__gte=area.start, date__lte=area.end)
+    key = area.unit_key(OutreachEvent, area.breakdown_level or Unit.Level.COMMUNE)
+    rows = (
+        qs.annotate(report_key=key, month=ExtractMonth("date"))
+        .values("report_key", "month")
+        .annotate(events=Count("pk"), participants=Sum("participants_total"))
+        .order_by()
+    )
+    by_month = {m: {"events": 0, "participants": 0} for m in range(1, 13)}
+    by_unit: dict[int | None, dict[str, Any]] = defaultdict(lambda: {"outreach_events": 0, "outreach_participants": 0})
+    for row in rows:
+        by_month[row["month"]]["events"] += row["events"]
+        by_month[row["month"]]["participants"] += row["participants"] or 0
+        if area.breakdown_level:
+            by_unit[row["report_key"]]["outreach_events"] += row["events"]
+            by_unit[row["report_key"]]["outreach_participants"] += row["participants"] or 0
+    total = {
+        "outreach_events": sum(m["events"] for m in by_month.values()),
+        "outreach_participants": sum(m["participants"] for m in by_month.values()),
+        "by_month": by_month,
+    }
+    return Figures(total=total, by_unit=dict(by_unit))
+
+
+def daycare_figures(*, user: Any, area: ReportArea) -> Figures:
+    """Day-care attendance in the year.
+
+    ``daycare_avg_daily_attendance``: the average, over the days with any attendance recorded
+    (present or absent) in the area, of the number of children present that day; ``None`` when no
+    day was recorded. ``total["by_month"]`` holds the same average per month (``None`` for a month
+    without records) and ``daycare_days`` the number of days recorded. One GROUP BY date query.
+    """
+    qs = area.records(Attendance, user).filter(date__gte=area.start, date__lte=area.end)
+    rows = qs.values("date").annotate(present=Count("pk", filter=Q(present=True))).order_by()
+    per_month: dict[int, list[int]] = defaultdict(list)
+    for row in rows:
+        per_month[row["date"].month].append(row["present"])
+    days = [n for month in per_month.values() for n in month]
+    total = {
+        "daycare_avg_daily_attendance": round(sum(days) / len(days), 2) if days else None,
+        "daycare_days": len(days),
+        "by_month": {
+            m: (round(sum(per_month[m]) / len(per_month[m]), 2) if per_month.get(m) else None) for m in range(1, 13)
+        },
+    }
+    return Figures(total=total)
+
+
+def survey_figures(*, user: Any, area: ReportArea) -> Figures:
+    """The year's survey (``SurveyRecord.survey_year``), one record per child and year.
+
+    - ``children_surveyed``: survey records of the year;
+    - ``children_special``: of them, records with at least one category of special circumstances;
+    - ``children_at_risk``: records with at least one risk factor and no category: a child already
+      in special circumstances is counted there, not as "at risk of falling into" them.
+    """
+    qs = survey_records(user=user, area=area)
+    aggregates = {
+        "children_surveyed": Count("pk"),
+        "children_special": Count("pk", filter=Q(has_category=True)),
+        "children_at_risk": Count("pk", filter=Q(has_risk=True, has_category=False)),
+    }
+    total = qs.aggregate(**aggregates)
+    by_unit = {}
+    if area.breakdown_level:
+        by_unit = _grouped(qs, area.unit_key(SurveyRecord, area.breakdown_level), **aggregates)
+    return Figures(total=total, by_unit=by_unit)
+
+
+def survey_records(*, user: Any, area: ReportArea):
+    """Survey records of the area's year, annotated with ``has_category`` and ``has_risk``."""
+    categories = SurveyRecord.categories.through.objects.filter(surveyrecord_id=OuterRef("pk"))
+    risks = SurveyRecord.risks.through.objects.filter(surveyrecord_id=OuterRef("pk"))
+    return (
+        area.records(SurveyRecord, user)
+        .filter(survey_year=area.year)
+        .annotate(has_category=Exists(categories), has_risk=Exists(risks))
+    )
+
+
+def commune_stats(*, user: Any, area: ReportArea):
+    """Commune statistics of the area's survey year, visible to ``user``."""
+    return area.records(CommuneStats, user).filter(survey_year=area.year)
