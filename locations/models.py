@@ -188,10 +188,15 @@ class ReformTracked(models.Model):
     Subclasses name the field holding the unit they were recorded on in
     ``recorded_unit_field``. ``current_unit`` is derived on save (see
     ``locations.succession``); an officer may move a record of a split commune to another
-    successor, which sets ``current_unit_checked``.
+    successor (``locations.reform.record_move``), which clears ``current_unit_to_review``.
     """
 
     recorded_unit_field = "unit"
+    # ``current_unit`` is derived, not chosen: ``ensure_in_scope`` checks the record through
+    # its recorded unit or its current unit (``Scope.current``), and an officer of a legacy
+    # unit must keep writing records whose current unit lies outside their own structure.
+    # Subclasses that exempt more fields extend this tuple.
+    scope_exempt_fields: tuple[str, ...] = ("current_unit",)
 
     current_unit = models.ForeignKey(
         Unit,
