@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -171,7 +171,11 @@ def _resolve_path(instance: models.Model, path: str) -> Any:
     for part in path.split("__"):
         if value is None:
             return None
-        value = getattr(value, part)
+        try:
+            value = getattr(value, part)
+        except ObjectDoesNotExist:
+            # An unset required relation (a form that already refused the value) reads as "none".
+            return None
     return value
 
 
