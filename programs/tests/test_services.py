@@ -7,7 +7,7 @@ from accounts.scope import OutOfScope
 from programs import services
 from programs.models import Attendance, ModelChange, ProtectionModel
 
-from .factories import DaycareModelFactory, EnrolmentFactory, ProtectionModelFactory, make_child
+from .factories import DaycareModelFactory, EnrolmentFactory, make_child
 
 pytestmark = pytest.mark.django_db
 
