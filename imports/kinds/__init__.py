@@ -1,0 +1,23 @@
+"""The six kinds of import file (SPEC §6), by key."""
+
+from __future__ import annotations
+
+from .attendance import AttendanceSpec
+from .base import Column, KindSpec
+from .cases import CasesSpec
+from .children import ChildrenSpec
+from .commune_stats import CommuneStatsSpec
+from .events import EventsSpec
+from .models import ModelsSpec
+
+SPECS: dict[str, type[KindSpec]] = {
+    spec.kind: spec for spec in (ChildrenSpec, CommuneStatsSpec, ModelsSpec, CasesSpec, EventsSpec, AttendanceSpec)
+}
+
+
+def get_spec(kind: str) -> KindSpec:
+    """The spec of ``kind``; ``KeyError`` for an unknown kind."""
+    return SPECS[kind]()
+
+
+__all__ = ["SPECS", "Column", "KindSpec", "get_spec"]

@@ -1,0 +1,218 @@
+"""What every kind of import file shares: its columns, a batch of parsed rows, the context.
+
+A kind (``KindSpec`` subclass) declares its columns and implements two batch methods:
+
+* ``check(rows, ctx)``: resolve codes and match existing records for the whole batch with a
+  fixed number of queries, then decide per row: an error, or an action (new / updated /
+  unchanged) with what to write;
+* ``write(rows, ctx)``: write the valid rows of the batch with bulk statements.
+
+The pipeline (``imports.pipeline``) streams the file, parses cells, calls both and keeps
+the counts; it never writes unless every row of the file is valid.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from accounts.scope import is_unrestricted, units_in_scope
+from imports import cells
+from locations.models import Unit
+from locations.resolve import UnitCodebook, UnitNotFound, normalise_code
+from locations.succession import Succession, SuccessionMap
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a kind: its key, its Vietnamese header, whether required, its parser."""
+
+    key: str
+    label: str
+    required: bool = False
+    parse: Callable[[Any], Any] = cells.text
+    example: str = ""
+    max_length: int | None = None
+
+
+@dataclass
+class RowError:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class Row:
+    """One data row: its number in the file, raw cells and parsed values by key."""
+
+    number: int
+    raw: dict[str, Any]
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: list[RowError] = field(default_factory=list)
+    action: str = ""
+    payload: dict[str, Any] = field(default_factory=dict)
+
+    def error(self, column: str, reason: str, value: Any = None) -> None:
+        shown = self.raw.get(column, "") if value is None else value
+        self.errors.append(RowError(self.number, column, cells.text(shown)[:200], str(reason)))
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class Context:
+    """State of one import run: the user, their allowed units, keys seen so far."""
+
+    user: Any
+    commit: bool
+    allowed_unit_ids: set[int] | None
+    seen: dict[int, int] = field(default_factory=dict)
+    caches: dict[str, Any] = field(default_factory=dict)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+
+    @classmethod
+    def for_user(cls, user: Any, *, commit: bool) -> Context:
+        allowed = None if is_unrestricted(user) else set(units_in_scope(user).values_list("pk", flat=True))
+        return cls(user=user, commit=commit, allowed_unit_ids=allowed)
+
+    def in_scope(self, unit: Unit | None, succession: Succession | None = None) -> bool:
+        if unit is None:
+            return False
+        if self.allowed_unit_ids is None:
+            return True
+        if unit.pk in self.allowed_unit_ids:
+            return True
+        return bool(succession and succession.current and succession.current.pk in self.allowed_unit_ids)
+
+    def in_scope_id(self, unit_id: int | None, current_id: int | None = None) -> bool:
+        """Whether an existing record (by its unit ids) is inside the scope."""
+        if self.allowed_unit_ids is None:
+            return True
+        return unit_id in self.allowed_unit_ids or (current_id is not None and current_id in self.allowed_unit_ids)
+
+    def claim(self, key: tuple, row: Row, column: str, what: str) -> bool:
+        """Record ``key`` for ``row``; an error if an earlier row of the file had the same key."""
+        digest = int.from_bytes(hashlib.blake2b(repr(key).encode(), digest_size=8).digest(), "big")
+        first = self.seen.get(digest)
+        if first is not None and first != row.number:
+            row.error(column, _("Same %(what)s as row %(first)s of this file.") % {"what": what, "first": first})
+            return False
+        self.seen[digest] = row.number
+        return True
+
+
+class KindSpec:
+    """Base of the six kinds; see the module docstring for the contract."""
+
+    kind: ClassVar[str]
+    model: ClassVar[type[models.Model]]
+    columns: ClassVar[list[Column]]
+
+    def __init__(self) -> None:
+        self.by_key = {c.key: c for c in self.columns}
+
+    @property
+    def required(self) -> list[Column]:
+        return [c for c in self.columns if c.required]
+
+    def parse(self, row: Row) -> None:
+        for column in self.columns:
+            raw = row.raw.get(column.key)
+            try:
+                value = column.parse(raw)
+            except cells.CellError as exc:
+                row.error(column.key, str(exc))
+                continue
+            if column.required and (value is None or value == "" or value == []):
+                row.error(column.key, _("This column is required."), "")
+                continue
+            if column.max_length and isinstance(value, str) and len(value) > column.max_length:
+                row.error(column.key, _("At most %(n)s characters.") % {"n": column.max_length})
+                continue
+            row.values[column.key] = value
+
+    def check(self, rows: list[Row], ctx: Context) -> None:
+        raise NotImplementedError
+
+    def write(self, rows: list[Row], ctx: Context) -> None:
+        raise NotImplementedError
+
+    def allowed_codes(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        """(column, [(code, name)]) lists for the template's sheet of allowed codes."""
+        return []
+
+    # Helpers shared by the kinds -------------------------------------------------------
+
+    def resolve_units(
+        self,
+        rows: Iterable[Row],
+        ctx: Context,
+        *,
+        column: str,
+        on: Callable[[Row], dt.date | list[dt.date] | None],
+        level: str | None = Unit.Level.COMMUNE,
+    ) -> dict[int, Succession]:
+        """Resolve ``column`` of every row on the row's date (one query), check scope.
+
+        Sets ``row.payload["unit"]``; returns the succession of every resolved unit.
+        """
+        rows = [r for r in rows if r.ok and r.values.get(column)]
+        book = UnitCodebook(levels=[level] if level else None, codes=[r.values[column] for r in rows])
+        resolved: list[tuple[Row, Unit]] = []
+        for row in rows:
+            dates = on(row)
+            if dates is None:
+                continue
+            dates = dates if isinstance(dates, list) else [dates]
+            first_error: UnitNotFound | None = None
+            for date in dates:
+                try:
+                    unit = book.resolve(normalise_code(row.values[column], level), date, level=level)
+                    break
+                except UnitNotFound as exc:
+                    first_error = first_error or exc
+            else:
+                row.error(column, str(first_error))
+                continue
+            resolved.append((row, unit))
+        successions = SuccessionMap({u.pk for _r, u in resolved})
+        result: dict[int, Succession] = {}
+        for row, unit in resolved:
+            succession = successions.get(unit.pk)
+            if not ctx.in_scope(unit, succession):
+                row.error(column, _("Unit %(code)s is outside your scope.") % {"code": unit.code})
+                continue
+            row.payload["unit"] = unit
+            result[unit.pk] = succession
+        return result
+
+
+def changed(instance: models.Model, values: dict[str, Any]) -> bool:
+    """Set ``values`` on ``instance``; whether any of them differed."""
+    differs = False
+    for name, value in values.items():
+        if getattr(instance, name) != value:
+            setattr(instance, name, value)
+            differs = True
+    return differs
+
+
+def set_current_unit(instance: models.Model, succession: Succession) -> None:
+    """What ``ReformTracked.save()`` derives, for rows written in bulk."""
+    instance.current_unit = succession.current
+    instance.current_unit_to_review = succession.needs_review

@@ -1,0 +1,399 @@
+"""``children``: one row per child and survey year (SPEC §6).
+
+A row is the same child as an existing one when it has the same ``personal_id``; else the
+same ``child_ref``; else the same folded name, date of birth, sex and commune. A matched
+child gets (or updates) the survey record of the row's year, so the 2014 survey adds to the
+children of 2013. Children that share the name, year of birth and commune with the row but
+differ in sex or date of birth are listed as probable duplicates, never merged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import Any
+
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
+from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord
+from cases.validators import check_birth, check_personal_id
+from imports import cells
+from locations.text import fold
+
+from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+
+
+def _ethnicity(value: Any) -> str | None:
+    if cells.is_empty(value):
+        return None
+    code = parse_ethnicity(str(value))
+    if code is None:
+        raise cells.CellError(_("%(value)s is not a known ethnicity.") % {"value": value})
+    return code
+
+
+def _personal_id(value: Any) -> str:
+    text = cells.text(value).replace(" ", "")
+    if text.endswith(".0"):
+        text = text[:-2]
+    # Spreadsheets drop the leading zero of a number.
+    return text.zfill(12) if text.isdigit() and len(text) == 11 else text
+
+
+class ChildrenSpec(KindSpec):
+    kind = "children"
+    model = Child
+    columns = [
+        Column("survey_year", "Năm điều tra", True, cells.parse_year, "2024"),
+        Column("commune_code", "Mã xã", True, cells.text, "23281"),
+        Column("full_name", "Họ và tên", True, cells.text, "Nguyễn Văn An", 150),
+        Column("date_of_birth", "Ngày sinh", True, cells.parse_birth_date, "05/03/2015"),
+        Column("sex", "Giới tính", True, cells.parse_sex, "Nam"),
+        Column("ethnicity", "Dân tộc", False, _ethnicity, "Kinh"),
+        Column("personal_id", "Số định danh cá nhân", False, _personal_id, "062215001234", 12),
+        Column("child_ref", "Mã trẻ em", False, cells.text, "KT-2024-0001", 50),
+        Column("village", "Thôn / tổ dân phố", False, cells.text, "Thôn 1", 150),
+        Column("caregiver_name", "Người chăm sóc", False, cells.text, "Nguyễn Thị Bình", 150),
+        Column("caregiver_phone", "Điện thoại người chăm sóc", False, cells.text, "0912345678", 20),
+        Column("in_school", "Đang đi học", False, cells.parse_bool, "có"),
+        Column("circumstances", "Hoàn cảnh đặc biệt", False, cells.parse_codes, "SC01;SC04"),
+        Column("risks", "Nguy cơ", False, cells.parse_codes, "R01"),
+        Column("notes", "Ghi chú", False, cells.text, ""),
+    ]
+
+    def allowed_codes(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [
+            ("sex", [("M", "Nam"), ("F", "Nữ")]),
+            ("ethnicity", list(ETHNICITY_CHOICES)),
+            ("circumstances", list(Category.objects.values_list("code", "name"))),
+            ("risks", list(RiskFactor.objects.filter(is_active=True).values_list("code", "name"))),
+            ("in_school", [("1", "có"), ("0", "không")]),
+        ]
+
+    def _codes(self, ctx: Context) -> tuple[dict[str, int], dict[str, int]]:
+        if "categories" not in ctx.caches:
+            ctx.caches["categories"] = dict(Category.objects.values_list("code", "pk"))
+            ctx.caches["risks"] = dict(RiskFactor.objects.values_list("code", "pk"))
+        return ctx.caches["categories"], ctx.caches["risks"]
+
+    def check(self, rows: list[Row], ctx: Context) -> None:
+        categories, risks = self._codes(ctx)
+        for row in rows:
+            if not row.ok:
+                continue
+            v = row.values
+            birth = v["date_of_birth"]
+            year = v["survey_year"]
+            on = min(dt.date(year, 12, 31), dt.date.today())
+            errors, warnings = check_birth(date_of_birth=birth.date, birth_year=birth.year, on=on)
+            for message in errors:
+                row.error("date_of_birth", message)
+            errors, warnings = check_personal_id(v.get("personal_id"), sex=v["sex"], birth_year=birth.year)
+            # An import cannot ask to confirm a warning: a disagreeing ID is an error to fix.
+            for message in errors + warnings:
+                row.error("personal_id", message)
+            for column, known in (("circumstances", categories), ("risks", risks)):
+                unknown = [c for c in v.get(column, []) if c not in known]
+                if unknown:
+                    row.error(column, _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
+        successions = self.resolve_units(
+            rows,
+            ctx,
+            column="commune_code",
+            on=lambda r: [dt.date(r.values["survey_year"], 12, 31), dt.date(r.values["survey_year"], 1, 1)],
+        )
+        live = [r for r in rows if r.ok]
+        for row in live:
+            v = row.values
+            unit = row.payload["unit"]
+            row.payload["succession"] = successions[unit.pk]
+            row.payload["name_key"] = fold(v["full_name"])
+            year = v["survey_year"]
+            if v.get("personal_id"):
+                ctx.claim(("pid", v["personal_id"], year), row, "personal_id", _("personal ID"))
+            if v.get("child_ref"):
+                ctx.claim(("ref", v["child_ref"], year), row, "child_ref", _("child reference"))
+            birth = v["date_of_birth"]
+            ctx.claim(
+                ("name", row.payload["name_key"], birth.date, birth.year, v["sex"], unit.pk, year),
+                row,
+                "full_name",
+                _("child (name, date of birth, sex, commune)"),
+            )
+        live = [r for r in live if r.ok]
+        self._match(live, ctx)
+        self._plan(live, ctx)
+
+    def _match(self, rows: list[Row], ctx: Context) -> None:
+        pids = {r.values["personal_id"] for r in rows if r.values.get("personal_id")}
+        refs = {r.values["child_ref"] for r in rows if r.values.get("child_ref")}
+        by_pid: dict[str, Child] = {}
+        by_ref: dict[str, Child] = {}
+        if pids or refs:
+            # Matching sees every child (keys are unique), scope is checked on the match.
+            for child in Child.objects.filter(Q(personal_id__in=pids) | Q(child_ref__in=refs)):
+                if child.personal_id in pids:
+                    by_pid[child.personal_id] = child
+                if child.child_ref in refs:
+                    by_ref[child.child_ref] = child
+        names = {r.payload["name_key"] for r in rows}
+        years = {r.values["date_of_birth"].year for r in rows}
+        units = {r.payload["unit"].pk for r in rows} | {
+            r.payload["succession"].current.pk for r in rows if r.payload["succession"].current
+        }
+        by_name: dict[tuple[str, int], list[Child]] = defaultdict(list)
+        for child in Child.objects.filter(name_folded__in=names, birth_year__in=years).filter(
+            Q(commune_id__in=units) | Q(current_unit_id__in=units)
+        ):
+            by_name[(child.name_folded, child.birth_year)].append(child)
+        for row in rows:
+            v = row.values
+            child = by_pid.get(v.get("personal_id") or "") or by_ref.get(v.get("child_ref") or "")
+            birth = v["date_of_birth"]
+            unit = row.payload["unit"]
+            current = row.payload["succession"].current
+            same_place = [
+                c
+                for c in by_name.get((row.payload["name_key"], birth.year), [])
+                if c.commune_id == unit.pk or (current is not None and c.current_unit_id == current.pk)
+            ]
+            if child is None:
+                for candidate in same_place:
+                    same_birth = (
+                        candidate.date_of_birth == birth.date
+                        if birth.date and not candidate.birth_year_only
+                        else candidate.birth_year_only and birth.date is None
+                    )
+                    if same_birth and candidate.sex == v["sex"]:
+                        child = candidate
+                        break
+            if child is not None and not self._child_in_scope(child, ctx):
+                column = "personal_id" if v.get("personal_id") == child.personal_id else "child_ref"
+                row.error(column, _("This value is already used by another record."))
+                continue
+            if child is not None and v.get("personal_id") and child.personal_id not in ("", v["personal_id"]):
+                row.error(
+                    "personal_id",
+                    _("The matched child has another personal ID (%(pid)s).") % {"pid": child.personal_id},
+                )
+                continue
+            row.payload["child"] = child
+            if child is None:
+                for candidate in same_place:
+                    if self._child_in_scope(candidate, ctx):
+                        ctx.duplicates.append(
+                            {
+                                "row": row.number,
+                                "full_name": v["full_name"],
+                                "child_id": candidate.pk,
+                                "existing": str(candidate),
+                                "reason": _("Same name, year of birth and commune; other sex or date of birth."),
+                            }
+                        )
+
+    def _child_in_scope(self, child: Child, ctx: Context) -> bool:
+        if ctx.allowed_unit_ids is None:
+            return True
+        return child.commune_id in ctx.allowed_unit_ids or child.current_unit_id in ctx.allowed_unit_ids
+
+    def _child_values(self, row: Row) -> dict[str, Any]:
+        v = row.values
+        birth = v["date_of_birth"]
+        values: dict[str, Any] = {
+            "full_name": v["full_name"],
+            "name_folded": row.payload["name_key"],
+            "date_of_birth": birth.date,
+            "birth_year": birth.year,
+            "birth_year_only": birth.date is None,
+            "sex": v["sex"],
+        }
+        # Empty optional cells keep what an earlier survey recorded.
+        for key in ("ethnicity", "personal_id", "child_ref", "village", "caregiver_name", "caregiver_phone", "notes"):
+            if v.get(key):
+                values[key] = v[key]
+        if v.get("in_school") is not None:
+            values["in_school"] = v["in_school"]
+        return values
+
+    def _plan(self, rows: list[Row], ctx: Context) -> None:
+        categories, risks = self._codes(ctx)
+        child_ids = [r.payload["child"].pk for r in rows if r.payload.get("child")]
+        records: dict[tuple[int, int], SurveyRecord] = {}
+        links: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
+        if child_ids:
+            for record in SurveyRecord.objects.filter(child_id__in=child_ids):
+                records[(record.child_id, record.survey_year)] = record
+            through_c = SurveyRecord.categories.through.objects.filter(surveyrecord__child_id__in=child_ids)
+            for record_id, category_id in through_c.values_list("surveyrecord_id", "category_id"):
+                links[record_id][0].add(category_id)
+            through_r = SurveyRecord.risks.through.objects.filter(surveyrecord__child_id__in=child_ids)
+            for record_id, risk_id in through_r.values_list("surveyrecord_id", "riskfactor_id"):
+                links[record_id][1].add(risk_id)
+        latest_year: dict[int, int] = {}
+        for child_id, year in records:
+            latest_year[child_id] = max(year, latest_year.get(child_id, 0))
+        # Rows of one new child for several survey years share one new Child.
+        pending: dict[tuple, Child] = {}
+        for row in rows:
+            v = row.values
+            child: Child | None = row.payload.get("child")
+            unit = row.payload["unit"]
+            values = self._child_values(row)
+            keys = self._identity_keys(row)
+            if child is None:
+                child = next((pending[k] for k in keys if k in pending), None)
+            wanted_c = {categories[c] for c in v.get("circumstances", [])}
+            wanted_r = {risks[c] for c in v.get("risks", [])}
+            record_values = {
+                "commune_id": unit.pk,
+                "village": v.get("village", ""),
+                "in_school": v.get("in_school"),
+                "notes": v.get("notes", ""),
+            }
+            if child is None:
+                child = Child(commune=unit, reported_by=ctx.user if ctx.user.pk else None, **values)
+                set_current_unit(child, row.payload["succession"])
+                row.action = NEW
+                child_changed = True
+                pending.update(dict.fromkeys(keys, child))
+            elif child.pk is None:
+                row.action = NEW
+                child_changed = False
+            else:
+                latest = latest_year.get(child.pk, 0)
+                if v["survey_year"] >= latest and child.commune_id != unit.pk:
+                    values["commune_id"] = unit.pk
+                child_changed = changed(child, values)
+                if "commune_id" in values and child_changed:
+                    set_current_unit(child, row.payload["succession"])
+                row.action = UPDATED if child_changed else UNCHANGED
+            record = records.get((child.pk, v["survey_year"])) if child.pk else None
+            if record is None:
+                record = SurveyRecord(child=child, survey_year=v["survey_year"], **record_values)
+                set_current_unit(record, row.payload["succession"])
+                record_changed = True
+            else:
+                have_c, have_r = links.get(record.pk, (set(), set()))
+                record_changed = changed(record, record_values) or have_c != wanted_c or have_r != wanted_r
+                if record_changed:
+                    set_current_unit(record, row.payload["succession"])
+            if record_changed and row.action == UNCHANGED:
+                row.action = UPDATED
+            row.payload.update(
+                child=child,
+                child_changed=child_changed,
+                record=record,
+                record_changed=record_changed,
+                categories=wanted_c,
+                risks=wanted_r,
+            )
+
+    def _identity_keys(self, row: Row) -> list[tuple]:
+        v = row.values
+        keys: list[tuple] = [
+            (
+                "name",
+                row.payload["name_key"],
+                v["date_of_birth"].date,
+                v["date_of_birth"].year,
+                v["sex"],
+                row.payload["unit"].pk,
+            )
+        ]
+        if v.get("personal_id"):
+            keys.append(("pid", v["personal_id"]))
+        if v.get("child_ref"):
+            keys.append(("ref", v["child_ref"]))
+        return keys
+
+    CHILD_FIELDS = [
+        "full_name",
+        "name_folded",
+        "date_of_birth",
+        "birth_year",
+        "birth_year_only",
+        "sex",
+        "ethnicity",
+        "personal_id",
+        "child_ref",
+        "village",
+        "caregiver_name",
+        "caregiver_phone",
+        "in_school",
+        "notes",
+        "commune",
+        "current_unit",
+        "current_unit_to_review",
+    ]
+    RECORD_FIELDS = ["commune", "village", "in_school", "notes", "current_unit", "current_unit_to_review"]
+
+    def write(self, rows: list[Row], ctx: Context) -> None:
+        rows = [r for r in rows if r.action in (NEW, UPDATED)]
+        new_children = list({id(c): c for c in (r.payload["child"] for r in rows) if c.pk is None}.values())
+        Child.objects.bulk_create(new_children)
+        changed_children = list(
+            {
+                id(c): c
+                for r in rows
+                if r.payload["child_changed"] and r.action == UPDATED
+                for c in [r.payload["child"]]
+            }.values()
+        )
+        if changed_children:
+            Child.objects.bulk_update(changed_children, self.CHILD_FIELDS)
+        record_rows = [r for r in rows if r.payload["record_changed"]]
+        records = []
+        for row in record_rows:
+            record = row.payload["record"]
+            record.child_id = row.payload["child"].pk
+            records.append(record)
+        SurveyRecord.objects.bulk_create(
+            records,
+            update_conflicts=True,
+            unique_fields=["child", "survey_year"],
+            update_fields=self.RECORD_FIELDS,
+        )
+        record_ids = [r.pk for r in records]
+        through_c = SurveyRecord.categories.through
+        through_r = SurveyRecord.risks.through
+        through_c.objects.filter(surveyrecord_id__in=record_ids).delete()
+        through_r.objects.filter(surveyrecord_id__in=record_ids).delete()
+        through_c.objects.bulk_create(
+            [
+                through_c(surveyrecord_id=r.payload["record"].pk, category_id=c)
+                for r in record_rows
+                for c in r.payload["categories"]
+            ]
+        )
+        through_r.objects.bulk_create(
+            [
+                through_r(surveyrecord_id=r.payload["record"].pk, riskfactor_id=c)
+                for r in record_rows
+                for c in r.payload["risks"]
+            ]
+        )
+        today = dt.date.today()
+        ChildCategory.objects.bulk_create(
+            [
+                ChildCategory(
+                    child_id=r.payload["child"].pk,
+                    category_id=c,
+                    recorded_on=min(dt.date(r.values["survey_year"], 12, 31), today),
+                    survey_id=r.payload["record"].pk,
+                )
+                for r in record_rows
+                for c in r.payload["categories"]
+            ],
+            ignore_conflicts=True,
+        )
+        child_risks = Child.risks.through
+        child_risks.objects.bulk_create(
+            [
+                child_risks(child_id=r.payload["child"].pk, riskfactor_id=c)
+                for r in record_rows
+                for c in r.payload["risks"]
+            ],
+            ignore_conflicts=True,
+        )

@@ -1,0 +1,234 @@
+"""Writes of the import records: upload, check, commit, sweep.
+
+The admin, the API and ``import_data`` all go through these functions; the rows of the
+file are written by ``imports.pipeline`` inside ``import_job_run``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.db import connection, connections, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.scope import ensure_in_scope, user_unit
+
+from .kinds import SPECS
+from .models import ImportJob
+from .pipeline import run_import
+
+IMPORT_PERMISSION = "accounts.import_data"
+
+
+def max_file_size() -> int:
+    """Largest accepted upload in bytes (``IMPORTS_MAX_FILE_SIZE``, default 150 MB)."""
+    return int(getattr(settings, "IMPORTS_MAX_FILE_SIZE", 150 * 1024 * 1024))
+
+
+def background_threshold() -> int:
+    """Files above this size (bytes) are checked and committed by the task worker."""
+    return int(getattr(settings, "IMPORTS_BACKGROUND_THRESHOLD", 512 * 1024))
+
+
+def stale_after() -> dt.timedelta:
+    return dt.timedelta(seconds=int(getattr(settings, "IMPORTS_STALE_AFTER", 600)))
+
+
+def check_can_import(user: Any) -> None:
+    if not (user is not None and user.is_active and user.has_perm(IMPORT_PERMISSION)):
+        raise PermissionDenied(_("You may not import files."))
+
+
+def _hash(handle: IO[bytes]) -> tuple[str, int]:
+    digest = hashlib.sha256()
+    size = 0
+    handle.seek(0)
+    for chunk in iter(lambda: handle.read(1024 * 1024), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    handle.seek(0)
+    return digest.hexdigest(), size
+
+
+@transaction.atomic
+def import_job_create(*, user: Any, kind: str, file: IO[bytes], file_name: str) -> ImportJob:
+    """Record an uploaded file as a pending import of ``kind`` by ``user``.
+
+    Refuses a user without the import permission or without a unit, an unknown kind and a
+    file above ``IMPORTS_MAX_FILE_SIZE``. Does not read the rows: see ``import_job_start``.
+    """
+    check_can_import(user)
+    if kind not in SPECS:
+        raise ValidationError({"kind": _("Unknown kind of file %(kind)s.") % {"kind": kind}})
+    file_hash, size = _hash(file)
+    if size > max_file_size():
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB; split it.") % {"mb": max_file_size() // (1024 * 1024)}}
+        )
+    job = ImportJob(
+        kind=kind,
+        file_name=Path(file_name).name[:255],
+        file_hash=file_hash,
+        file_size=size,
+        created_by=user,
+        unit=user_unit(user),
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+    ensure_in_scope(job, user)
+    job.file.save(Path(file_name).name, File(file), save=False)
+    job.full_clean()
+    job.save()
+    return job
+
+
+def import_job_start(*, job: ImportJob, commit: bool = False, background: bool | None = None) -> ImportJob:
+    """Check (or commit) the job now, or hand it to the task worker when the file is large."""
+    if background is None:
+        background = job.file_size > background_threshold()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.PENDING, phase=ImportJob.Phase.QUEUED, commit_requested=commit
+    )
+    if background:
+        from .tasks import run_import_job
+
+        transaction.on_commit(lambda: run_import_job.enqueue(job_id=job.pk, commit=commit))
+        job.refresh_from_db()
+        return job
+    return import_job_run(job=job, commit=commit)
+
+
+def import_job_commit(*, job: ImportJob, user: Any, background: bool | None = None) -> ImportJob:
+    """Apply a checked, valid job. The rows are checked again under the lock."""
+    check_can_import(user)
+    ensure_in_scope(job, user)
+    if job.status != ImportJob.Status.VALID:
+        raise ValidationError(_("Only a checked file without errors can be imported."))
+    return import_job_start(job=job, commit=True, background=background)
+
+
+def import_job_run(*, job: ImportJob, commit: bool) -> ImportJob:
+    """Run the pipeline for ``job`` and record what it found or did.
+
+    Not atomic on purpose: progress and the final status are recorded outside the
+    pipeline's transaction, so a failure leaves the data as it was and the job says so.
+    """
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING,
+        phase=ImportJob.Phase.READING,
+        started_at=now,
+        heartbeat_at=now,
+        rows_read=0,
+        rows_valid=0,
+        rows_invalid=0,
+    )
+    reporter = ProgressReporter(job.pk)
+    try:
+        with translation.override(job.language):
+            result = run_import(
+                path=job.file.path,
+                kind=job.kind,
+                user=job.created_by,
+                commit=commit,
+                name=job.file_name,
+                progress=reporter,
+            )
+    except Exception as exc:
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            phase=ImportJob.Phase.DONE,
+            message=f"{type(exc).__name__}: {exc}"[:2000],
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        reporter.close()
+    counts = result.counts
+    if result.unusable:
+        status = ImportJob.Status.FAILED
+    elif not result.valid:
+        status = ImportJob.Status.INVALID
+    elif result.committed:
+        status = ImportJob.Status.COMMITTED
+    else:
+        status = ImportJob.Status.VALID
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status,
+        phase=ImportJob.Phase.DONE,
+        rows_read=counts["read"],
+        rows_valid=counts["valid"],
+        rows_invalid=counts["invalid"],
+        rows_new=counts["new"],
+        rows_updated=counts["updated"],
+        rows_unchanged=counts["unchanged"],
+        error_count=result.error_count,
+        errors=result.errors,
+        duplicates=result.duplicates,
+        message=result.unusable,
+        heartbeat_at=timezone.now(),
+        finished_at=timezone.now(),
+        committed_at=timezone.now() if result.committed else None,
+    )
+    job.refresh_from_db()
+    job.result = result  # type: ignore[attr-defined]
+    return job
+
+
+def import_jobs_sweep(*, now: dt.datetime | None = None) -> int:
+    """Mark jobs whose worker stopped reporting (killed, lost) as failed; they can be re-run.
+
+    Their transaction was rolled back with the worker, so the data is as before.
+    """
+    now = now or timezone.now()
+    return ImportJob.objects.stale(now=now, after=stale_after()).update(
+        status=ImportJob.Status.FAILED,
+        phase=ImportJob.Phase.DONE,
+        message=_("The import stopped without finishing; nothing was changed. Run it again."),
+        finished_at=now,
+    )
+
+
+class ProgressReporter:
+    """Records rows read / valid / invalid, the phase and a heartbeat after every batch.
+
+    Inside the commit's transaction an update on the same connection would stay invisible
+    until the end, so on PostgreSQL progress goes through a second connection; SQLite
+    allows one writer, so there progress is only recorded outside the transaction.
+    """
+
+    def __init__(self, job_id: int) -> None:
+        self.job_id = job_id
+        self._side = None
+
+    def __call__(self, phase: str, counts: Counter) -> None:
+        values = {
+            "phase": phase,
+            "rows_read": counts["read"],
+            "rows_valid": counts["valid"],
+            "rows_invalid": counts["invalid"],
+            "heartbeat_at": timezone.now(),
+        }
+        if not connection.in_atomic_block:
+            ImportJob.objects.filter(pk=self.job_id).update(**values)
+            return
+        if connection.vendor != "postgresql":
+            return
+        if self._side is None:
+            self._side = connections.create_connection("default")
+        table = ImportJob._meta.db_table
+        assignments = ", ".join(f"{name} = %s" for name in values)
+        with self._side.cursor() as cursor:
+            cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*values.values(), self.job_id])
+
+    def close(self) -> None:
+        if self._side is not None:
+            self._side.close()
+            self._side = None
