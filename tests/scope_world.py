@@ -116,6 +116,13 @@ def build_member(commune: Unit):
     return ModelMember.objects.create(model=build_protection_model(commune), name=f"Thành viên {n()}")
 
 
+@builds("programs.ModelChange")
+def build_model_change(commune: Unit):
+    from programs.models import ModelChange
+
+    return ModelChange.objects.create(model=build_protection_model(commune), action="created", changes={})
+
+
 @builds("programs.Enrolment")
 def build_enrolment(commune: Unit):
     from programs.models import Enrolment, ProtectionModel
