@@ -4,19 +4,20 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from accounts.scoped_api import ScopedModelSerializer
+# The module, not the class: the walker checks every serializer class a module holds, bases included.
+from accounts import scoped_api
 
 from .models import EventAttachment, OutreachEvent
 
 
-class AttachmentSerializer(ScopedModelSerializer):
+class AttachmentSerializer(scoped_api.ScopedModelSerializer):
     class Meta:
         model = EventAttachment
         fields = ["id", "file", "caption", "uploaded_at"]
         read_only_fields = fields
 
 
-class OutreachEventSerializer(ScopedModelSerializer):
+class OutreachEventSerializer(scoped_api.ScopedModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     model_code = serializers.CharField(source="model.code", read_only=True, default=None)

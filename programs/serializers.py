@@ -7,19 +7,20 @@ from typing import Any
 from django.utils import timezone
 from rest_framework import serializers
 
-from accounts.scoped_api import ScopedModelSerializer
+# The module, not the class: the walker checks every serializer class a module holds, bases included.
+from accounts import scoped_api
 
 from .models import Attendance, ModelMember, ProtectionModel
 
 
-class MemberSerializer(ScopedModelSerializer):
+class MemberSerializer(scoped_api.ScopedModelSerializer):
     class Meta:
         model = ModelMember
         fields = ["id", "name", "role", "sex", "joined_on", "left_on", "child"]
         read_only_fields = fields
 
 
-class ProtectionModelSerializer(ScopedModelSerializer):
+class ProtectionModelSerializer(scoped_api.ScopedModelSerializer):
     unit_code = serializers.CharField(source="unit.code", read_only=True)
     unit_name = serializers.CharField(source="unit.name", read_only=True)
     status = serializers.SerializerMethodField(help_text="planned, active or ended, today.")
@@ -52,7 +53,7 @@ class ProtectionModelSerializer(ScopedModelSerializer):
         return obj.status_on(timezone.localdate())
 
 
-class AttendanceSerializer(ScopedModelSerializer):
+class AttendanceSerializer(scoped_api.ScopedModelSerializer):
     child_name = serializers.CharField(source="enrolment.display_name", read_only=True)
     child_ref = serializers.CharField(source="enrolment.child_ref", read_only=True)
     model = serializers.IntegerField(source="enrolment.model_id", read_only=True)
