@@ -457,8 +457,9 @@ def case_transition(
 
 
 @transaction.atomic
-def case_record_save(*, record: models.Model, user: Any) -> models.Model:
-    """Save a record of a case (plan action, service, note, form, attachment) as an officer.
+def related_record_save(*, record: models.Model, user: Any) -> models.Model:
+    """Save a record attached to a child or case (survey record, plan action, service, note, form,
+    attachment) as an officer.
 
     Sets the author fields (``author``, ``filled_by``, ``uploaded_by``) on creation.
     """

@@ -1,0 +1,603 @@
+"""Admin of children, survey records, commune statistics and cases, in Vietnamese.
+
+Every admin and inline is scoped (``accounts.scoped_admin``); saves go through
+``cases.services``. Sensitive fields are shown only to users with
+``accounts.view_personal_data``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoped_admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, add_validation_error
+from locations.text import fold
+
+from . import admin_filters as f
+from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm
+from .case_forms import FORM_SECTIONS
+from .models import (
+    Case,
+    CaseAttachment,
+    CaseForm,
+    CaseNote,
+    CaseTransition,
+    Category,
+    ChangeRecord,
+    Child,
+    ChildCategory,
+    ChildMerge,
+    CommuneStats,
+    PlanAction,
+    RiskFactor,
+    ServiceDelivery,
+    SupportPlan,
+    SurveyRecord,
+)
+from .selectors import child_duplicates
+from .services import case_save, case_transition, child_merge, child_save, related_record_save
+from .workflow import allowed_next, may_act
+
+PERSONAL_DATA_PERM = "accounts.view_personal_data"
+SENSITIVE_CHILD_FIELDS = {"personal_id"}
+SENSITIVE_CASE_FIELDS = {"abuse_details", "notes"}
+
+
+def sees_personal_data(request: HttpRequest) -> bool:
+    return request.user.has_perm(PERSONAL_DATA_PERM)
+
+
+class ServiceSavingAdmin(ScopedModelAdmin):
+    """Saves inline rows through the service instead of ``formset.save()``."""
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            obj.delete()
+        for obj in instances:
+            related_record_save(record=obj, user=request.user)
+        formset.save_m2m()
+
+
+class ReadOnlyInlineMixin:
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+# Reference lists ---------------------------------------------------------------------------
+
+
+@admin.register(Category)
+class CategoryAdmin(ScopedModelAdmin):
+    """The categories are fixed by law (Law on Children 2016, Art. 10): read-only."""
+
+    list_display = ["code", "point", "name"]
+    search_fields = ["code", "name"]
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RiskFactor)
+class RiskFactorAdmin(ScopedModelAdmin):
+    """An editable list, kept by the province office."""
+
+    list_display = ["code", "name", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["code", "name"]
+
+    def _province_level(self, request: HttpRequest) -> bool:
+        return request.user.is_superuser or request.user.role == "province_officer"
+
+    def has_add_permission(self, request):
+        return self._province_level(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._province_level(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# Children ----------------------------------------------------------------------------------
+
+
+class ChildCategoryInline(ScopedTabularInline):
+    model = ChildCategory
+    fields = ["category", "recorded_on", "survey", "case"]
+    raw_id_fields = ["survey", "case"]
+    extra = 0
+
+
+class SurveyRecordInline(ScopedTabularInline):
+    model = SurveyRecord
+    fields = ["survey_year", "commune", "village", "in_school", "categories", "risks", "notes"]
+    extra = 0
+
+
+class ChildCaseInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = Case
+    fields = ["case_ref", "status", "opened_on", "closed_on", "outcome"]
+    readonly_fields = fields
+    show_change_link = True
+    verbose_name_plural = _("cases")
+
+
+class HistoryInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = ChangeRecord
+    fields = ["at", "user", "action", "case", "what_changed"]
+    readonly_fields = fields
+    verbose_name_plural = _("history of changes")
+
+    @admin.display(description=_("what changed"))
+    def what_changed(self, obj: ChangeRecord) -> str:
+        rows = format_html_join(
+            "", "<li><b>{}</b>: {} → {}</li>", ((k, v[0] or "—", v[1] or "—") for k, v in obj.changes.items())
+        )
+        return format_html("{}<ul>{}</ul>", obj.summary, rows)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("user", "case")
+
+
+class CaseHistoryInline(HistoryInline):
+    fk_name = "case"
+    fields = ["at", "user", "action", "what_changed"]
+    readonly_fields = fields
+
+
+class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = ChildMerge
+    fk_name = "kept"
+    fields = ["at", "user", "merged", "moved", "note"]
+    readonly_fields = fields
+
+
+@admin.register(Child)
+class ChildAdmin(ServiceSavingAdmin):
+    form = ChildAdminForm
+    list_display = ["full_name", "birth", "sex", "ethnicity", "commune", "village", "in_school"]
+    list_filter = [
+        f.UnitInScopeFilter,
+        f.CategoryFilter,
+        f.SexFilter,
+        f.EthnicityFilter,
+        f.AgeGroupFilter,
+        "in_school",
+        f.MergedFilter,
+    ]
+    list_select_related = ["commune"]
+    search_fields = ["full_name"]
+    search_help_text = _("Name (with or without accents), personal ID or reference.")
+    show_full_result_count = False
+    list_per_page = 50
+    autocomplete_fields = ["commune"]
+    filter_horizontal = ["risks"]
+    readonly_fields = ["reported_by", "merged_into", "current_unit", "created_at", "updated_at"]
+    inlines = [ChildCategoryInline, SurveyRecordInline, ChildCaseInline, MergeInline, HistoryInline]
+
+    fieldsets = [
+        (
+            None,
+            {
+                "fields": [
+                    "full_name",
+                    ("date_of_birth", "birth_year", "birth_year_only"),
+                    ("sex", "ethnicity"),
+                    "personal_id",
+                    "child_ref",
+                    "accept_warnings",
+                ]
+            },
+        ),
+        (_("Where"), {"fields": ["commune", "village", "current_unit"]}),
+        (_("Care and school"), {"fields": ["caregiver_name", "caregiver_relation", "caregiver_phone", "in_school"]}),
+        (_("Situation"), {"fields": ["risks", "notes"]}),
+        (_("Record"), {"fields": ["reported_by", "merged_into", "created_at", "updated_at", "expected_version"]}),
+    ]
+
+    @admin.display(description=_("birth"), ordering="birth_year")
+    def birth(self, obj: Child) -> str:
+        if obj.date_of_birth and not obj.birth_year_only:
+            return obj.date_of_birth.strftime("%d/%m/%Y")
+        return str(obj.birth_year)
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_personal_data(request):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [f for f in opts["fields"] if f not in SENSITIVE_CHILD_FIELDS]})
+            for name, opts in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not sees_personal_data(request):
+            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *SENSITIVE_CHILD_FIELDS]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        return queryset.search(term), False
+
+    def save_service(self, *, request, obj, form, change):
+        child_save(
+            child=obj,
+            user=request.user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            accept_warnings=bool(form.cleaned_data.get("accept_warnings")),
+        )
+
+    def response_add(self, request, obj, post_url_continue=None):
+        matches = child_duplicates(user=request.user, child=obj)
+        if matches:
+            url = reverse("admin:cases_child_duplicates", args=[obj.pk])
+            messages.warning(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext("%(count)s possible duplicates of this child were found.") % {"count": len(matches)},
+                    url,
+                    gettext("Review them"),
+                ),
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/duplicates/",
+                self.admin_site.admin_view(self.duplicates_view),
+                name="cases_child_duplicates",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def duplicates_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Likely duplicates of a child; an officer may merge one of them into this child."""
+        child = self.get_object(request, str(pk))
+        if child is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if not self.has_view_permission(request, child):
+            raise PermissionDenied
+        matches = child_duplicates(user=request.user, child=child)
+        if request.method == "POST":
+            if not may_act(request.user):
+                raise PermissionDenied
+            drop = get_object_or_404(Child.objects.visible_to(request.user), pk=request.POST.get("merge"))
+            try:
+                child_merge(keep=child, drop=drop, user=request.user, note=request.POST.get("note", ""))
+            except ValidationError as exc:
+                messages.error(request, " ".join(exc.messages))
+            else:
+                messages.success(request, gettext("The two records were merged into this one."))
+                return HttpResponseRedirect(reverse("admin:cases_child_change", args=[child.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Possible duplicates of %(name)s") % {"name": child.full_name},
+            "child": child,
+            "matches": matches,
+            "can_merge": may_act(request.user),
+        }
+        return TemplateResponse(request, "admin/cases/child/duplicates.html", context)
+
+
+@admin.register(SurveyRecord)
+class SurveyRecordAdmin(ServiceSavingAdmin):
+    list_display = ["child", "survey_year", "commune", "village", "in_school"]
+    list_filter = ["survey_year", f.UnitInScopeFilter]
+    list_select_related = ["child", "commune"]
+    raw_id_fields = ["child"]
+    autocomplete_fields = ["commune"]
+    filter_horizontal = ["categories", "risks"]
+    show_full_result_count = False
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        return (queryset.filter(child__name_folded__contains=fold(term)), False) if term else (queryset, False)
+
+    search_fields = ["child__full_name"]
+
+    def save_service(self, *, request, obj, form, change):
+        related_record_save(record=obj, user=request.user)
+
+
+@admin.register(CommuneStats)
+class CommuneStatsAdmin(ServiceSavingAdmin):
+    list_display = ["commune", "survey_year", "children_total", "special_total", "at_risk_total"]
+    list_filter = ["survey_year", f.UnitInScopeFilter]
+    list_select_related = ["commune"]
+    autocomplete_fields = ["commune"]
+
+    def save_service(self, *, request, obj, form, change):
+        related_record_save(record=obj, user=request.user)
+
+
+# Cases -------------------------------------------------------------------------------------
+
+
+class TransitionInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = CaseTransition
+    fields = ["on", "from_status", "to_status", "outcome", "user", "note", "at"]
+    readonly_fields = fields
+    verbose_name_plural = _("workflow steps")
+
+
+class SupportPlanInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = SupportPlan
+    fields = ["cycle", "decision_no", "decision_on", "approved_by", "document"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class ServiceDeliveryInline(ScopedTabularInline):
+    model = ServiceDelivery
+    fields = ["on", "kind", "provider", "description"]
+    extra = 0
+
+
+class CaseNoteInline(ScopedStackedInline):
+    model = CaseNote
+    fields = ["on", "text", "author"]
+    readonly_fields = ["author"]
+    extra = 0
+
+    def has_view_permission(self, request, obj=None):
+        return sees_personal_data(request) and super().has_view_permission(request, obj)
+
+
+class CaseFormInline(ReadOnlyInlineMixin, ScopedTabularInline):
+    model = CaseForm
+    fields = ["form", "filled_on", "filled_by"]
+    readonly_fields = fields
+    show_change_link = True
+
+
+class AttachmentInline(ScopedTabularInline):
+    model = CaseAttachment
+    fields = ["title", "form", "file", "uploaded_by", "uploaded_at"]
+    readonly_fields = ["uploaded_by", "uploaded_at"]
+    extra = 0
+
+
+@admin.register(Case)
+class CaseAdmin(ServiceSavingAdmin):
+    form = CaseAdminForm
+    list_display = ["case_ref", "child", "commune", "status", "emergency", "opened_on", "closed_on", "deadline_badge"]
+    list_filter = [
+        f.UnitInScopeFilter,
+        "status",
+        f.OverdueFilter,
+        "emergency",
+        "outcome",
+        f.CaseCategoryFilter,
+        f.CaseSexFilter,
+        f.CaseEthnicityFilter,
+        f.CaseAgeGroupFilter,
+    ]
+    list_select_related = ["child", "commune"]
+    search_fields = ["case_ref"]
+    search_help_text = _("Case number, child's name (with or without accents) or personal ID.")
+    show_full_result_count = False
+    list_per_page = 50
+    raw_id_fields = ["child"]
+    autocomplete_fields = ["commune", "model"]
+    filter_horizontal = ["circumstances"]
+    inlines = [
+        TransitionInline,
+        SupportPlanInline,
+        ServiceDeliveryInline,
+        CaseNoteInline,
+        CaseFormInline,
+        AttachmentInline,
+        CaseHistoryInline,
+    ]
+    fieldsets = [
+        (None, {"fields": ["case_ref", "child", "commune", "opened_on", "reported_at", "emergency", "model"]}),
+        (
+            _("Workflow"),
+            {"fields": ["status", "closed_on", "outcome", "deadlines", "intervened_at"]},
+        ),
+        (_("Situation"), {"fields": ["circumstances", "abuse_details", "notes"]}),
+        (_("Record"), {"fields": ["reported_by", "current_unit", "created_at", "updated_at", "expected_version"]}),
+    ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status", "closed_on", "outcome", "deadlines", "reported_by", "current_unit"]
+        fields += ["created_at", "updated_at"]
+        if obj is not None:
+            fields.append("case_ref")
+        return fields
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if sees_personal_data(request):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [x for x in opts["fields"] if x not in SENSITIVE_CASE_FIELDS]})
+            for name, opts in fieldsets
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if not sees_personal_data(request):
+            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *SENSITIVE_CASE_FIELDS]
+        return super().get_form(request, obj, **kwargs)
+
+    def get_search_results(self, request, queryset, search_term):
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        if term.isdigit() and len(term) == 12:
+            return queryset.filter(child__personal_id=term), False
+        by_ref = queryset.filter(case_ref__istartswith=term)
+        by_name = queryset.filter(child__name_folded__contains=fold(term))
+        return by_ref | by_name, False
+
+    @admin.display(description=_("deadline"))
+    def deadline_badge(self, obj: Case) -> str:
+        if obj.is_overdue(now=timezone.now()):
+            return format_html('<span style="{}">{}</span>', BADGE_STYLE, gettext("Overdue"))
+        return ""
+
+    @admin.display(description=_("deadlines"))
+    def deadlines(self, obj: Case) -> str:
+        parts = []
+        if obj.intervention_due_at:
+            parts.append(
+                gettext("Intervention due %(at)s")
+                % {"at": timezone.localtime(obj.intervention_due_at).strftime("%H:%M %d/%m/%Y")}
+            )
+        if obj.plan_due_on:
+            parts.append(gettext("Plan due %(on)s") % {"on": obj.plan_due_on.strftime("%d/%m/%Y")})
+        return format_html("{} {}", "; ".join(parts), self.deadline_badge(obj)) if parts else "—"
+
+    def workflow_buttons(self, request: HttpRequest, case: Case) -> list[tuple[str, str]]:
+        """(url, label) of each allowed next step; none for users who may not act."""
+        if not may_act(request.user) or not self.has_change_permission(request, case):
+            return []
+        labels = dict(Case.Status.choices)
+        return [
+            (reverse("admin:cases_case_transition", args=[case.pk, to]), _button_label(case.status, to, labels))
+            for to in allowed_next(case.status)
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        case = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "workflow_buttons": self.workflow_buttons(request, case) if case else [],
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_service(self, *, request, obj, form, change):
+        case_save(case=obj, user=request.user, expected_version=form.cleaned_data.get("expected_version"))
+
+    def get_urls(self):
+        urls = [
+            path(
+                "<int:pk>/transition/<str:to_status>/",
+                self.admin_site.admin_view(self.transition_view),
+                name="cases_case_transition",
+            )
+        ]
+        return urls + super().get_urls()
+
+    def transition_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
+        case = self.get_object(request, str(pk))
+        if case is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+        if not may_act(request.user):
+            raise PermissionDenied
+        form = TransitionForm(
+            request.POST or None,
+            request.FILES or None,
+            to_status=to_status,
+            initial={"on": timezone.localdate(), "expected_version": case.version},
+        )
+        if request.method == "POST" and form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                case_transition(case=case, user=request.user, to_status=to_status, **data)
+            except ValidationError as exc:
+                if getattr(exc, "code", None) == "stale":
+                    form.add_error(None, exc)
+                else:
+                    add_validation_error(form, exc)
+            else:
+                messages.success(
+                    request, gettext("The case moved to “%(status)s”.") % {"status": case.get_status_display()}
+                )
+                return HttpResponseRedirect(reverse("admin:cases_case_change", args=[case.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _button_label(case.status, to_status, dict(Case.Status.choices)),
+            "case": case,
+            "form": form,
+            "to_status": to_status,
+        }
+        return TemplateResponse(request, "admin/cases/case/transition.html", context)
+
+
+BADGE_STYLE = "background:#ba2121;color:#fff;padding:1px 6px;border-radius:8px;font-size:11px"
+
+
+def _button_label(from_status: str, to_status: str, labels: dict[str, Any]) -> str:
+    if from_status == Case.Status.CLOSED:
+        return gettext("Reopen the case")
+    if to_status == Case.Status.CLOSED:
+        return gettext("Close the case")
+    if from_status == Case.Status.REVIEW and to_status == Case.Status.PLAN_APPROVED:
+        return gettext("Approve a new plan")
+    return gettext("Move to: %(status)s") % {"status": labels.get(to_status, to_status)}
+
+
+class PlanActionInline(ScopedTabularInline):
+    model = PlanAction
+    fields = ["action", "responsible", "due_on", "done_on"]
+    extra = 1
+
+
+@admin.register(SupportPlan)
+class SupportPlanAdmin(ServiceSavingAdmin):
+    """A plan is created by the approval step; here its actions are kept."""
+
+    list_display = ["case", "cycle", "decision_no", "decision_on"]
+    list_select_related = ["case", "case__child"]
+    readonly_fields = ["case", "cycle"]
+    inlines = [PlanActionInline]
+    search_fields = ["case__case_ref"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def save_service(self, *, request, obj, form, change):
+        related_record_save(record=obj, user=request.user)
+
+
+@admin.register(CaseForm)
+class CaseFormAdmin(ServiceSavingAdmin):
+    form = CaseFormAdminForm
+    list_display = ["case", "form", "filled_on", "filled_by"]
+    list_filter = ["form"]
+    list_select_related = ["case", "filled_by"]
+    raw_id_fields = ["case"]
+    search_fields = ["case__case_ref"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = [(None, {"fields": ["case", "form", "filled_on"]})]
+        for code, items in FORM_SECTIONS.items():
+            label = dict(CaseForm.Form.choices)[code]
+            fields = [f"s{code}_{key}" for key, _label in items]
+            if obj is None or obj.form == code:
+                fieldsets.append((label, {"fields": fields, "classes": [] if obj else ["collapse"]}))
+        return fieldsets
+
+    def save_service(self, *, request, obj, form, change):
+        related_record_save(record=obj, user=request.user)

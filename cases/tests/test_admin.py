@@ -1,0 +1,207 @@
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from cases.models import Case, Child
+
+from .factories import CaseFactory, ChildFactory
+
+
+@pytest.fixture
+def records(cast, units):
+    own = ChildFactory(full_name="Nguyễn Thị Đào", commune=units.quang_trung, personal_id="062315000123", sex="F")
+    reported = ChildFactory(full_name="Trần Văn Báo", commune=units.quang_trung, reported_by=cast.collaborator)
+    far = ChildFactory(full_name="Lê Văn Xa", commune=units.dakglei_town)
+    return {
+        "own": own,
+        "reported": reported,
+        "far": far,
+        "own_case": CaseFactory(child=own, commune=units.quang_trung, case_ref="KT-0001"),
+        "reported_case": CaseFactory(child=reported, commune=units.quang_trung, reported_by=cast.collaborator),
+        "far_case": CaseFactory(child=far, commune=units.dakglei_town, case_ref="KT-0002"),
+    }
+
+
+def names(response):
+    return {obj.full_name for obj in response.context["cl"].result_list}
+
+
+def test_accent_insensitive_search_finds_the_child(client_for, cast, records):
+    response = client_for(cast.commune).get(reverse("admin:cases_child_changelist"), {"q": "nguyen thi dao"})
+    assert names(response) == {"Nguyễn Thị Đào"}
+
+
+def test_search_by_personal_id(client_for, cast, records):
+    response = client_for(cast.commune).get(reverse("admin:cases_child_changelist"), {"q": "062315000123"})
+    assert names(response) == {"Nguyễn Thị Đào"}
+
+
+def test_case_search_by_number_and_child_name(client_for, cast, records):
+    client = client_for(cast.province)
+    by_ref = client.get(reverse("admin:cases_case_changelist"), {"q": "KT-0002"})
+    assert [c.case_ref for c in by_ref.context["cl"].result_list] == ["KT-0002"]
+    by_name = client.get(reverse("admin:cases_case_changelist"), {"q": "dao"})
+    assert [c.case_ref for c in by_name.context["cl"].result_list] == ["KT-0001"]
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [
+        ("commune", {"Nguyễn Thị Đào", "Trần Văn Báo"}),
+        ("district", {"Nguyễn Thị Đào", "Trần Văn Báo"}),
+        ("province", {"Nguyễn Thị Đào", "Trần Văn Báo", "Lê Văn Xa"}),
+        ("manager", {"Nguyễn Thị Đào", "Trần Văn Báo", "Lê Văn Xa"}),
+        ("current_province", {"Nguyễn Thị Đào", "Trần Văn Báo", "Lê Văn Xa"}),
+        ("peer_commune", {"Lê Văn Xa"}),
+        ("collaborator", {"Trần Văn Báo"}),
+        ("other_province", set()),
+        ("no_unit", set()),
+    ],
+)
+def test_each_role_sees_its_children(client_for, cast, records, who, expected):
+    response = client_for(getattr(cast, who)).get(reverse("admin:cases_child_changelist"))
+    assert names(response) == expected
+
+
+def test_viewer_cannot_open_children_or_cases(client_for, cast, records):
+    client = client_for(cast.viewer)
+    assert client.get(reverse("admin:cases_child_changelist")).status_code == 403
+    assert client.get(reverse("admin:cases_case_change", args=[records["own_case"].pk])).status_code == 403
+
+
+@pytest.mark.parametrize("who", ["peer_commune", "other_province", "collaborator"])
+def test_case_out_of_scope_does_not_exist(client_for, cast, records, who):
+    response = client_for(getattr(cast, who)).get(reverse("admin:cases_case_change", args=[records["own_case"].pk]))
+    assert response.status_code == 302 and response.url == reverse("admin:index")
+
+
+def test_workflow_buttons_show_only_allowed_steps(client_for, cast, records):
+    case = records["own_case"]
+    response = client_for(cast.commune).get(reverse("admin:cases_case_change", args=[case.pk]))
+    urls = [url for url, _label in response.context["workflow_buttons"]]
+    assert urls == [
+        reverse("admin:cases_case_transition", args=[case.pk, "verified"]),
+        reverse("admin:cases_case_transition", args=[case.pk, "closed"]),
+    ]
+
+
+def test_collaborator_sees_no_workflow_buttons(client_for, cast, records):
+    response = client_for(cast.collaborator).get(reverse("admin:cases_case_change", args=[records["reported_case"].pk]))
+    assert response.status_code == 200 and response.context["workflow_buttons"] == []
+
+
+def test_transition_through_the_admin(client_for, cast, records):
+    case = records["own_case"]
+    url = reverse("admin:cases_case_transition", args=[case.pk, "closed"])
+    client = client_for(cast.commune)
+    refused = client.post(url, {"on": "03/06/2024", "note": "x", "outcome": "", "expected_version": case.version})
+    assert refused.status_code == 200 and "outcome" in refused.context["form"].errors
+    done = client.post(url, {"on": "03/06/2024", "outcome": "moved_away", "expected_version": case.version})
+    assert done.status_code == 302
+    case.refresh_from_db()
+    assert (case.status, case.closed_on, case.outcome) == ("closed", dt.date(2024, 6, 3), "moved_away")
+
+
+def test_transition_refused_for_collaborator(client_for, cast, records):
+    url = reverse("admin:cases_case_transition", args=[records["reported_case"].pk, "verified"])
+    assert client_for(cast.collaborator).post(url, {"on": "03/06/2024", "expected_version": 0}).status_code == 403
+
+
+def child_post(child, **changes):
+    data = {
+        "full_name": child.full_name,
+        "date_of_birth": child.date_of_birth.strftime("%d/%m/%Y") if child.date_of_birth else "",
+        "birth_year": child.birth_year,
+        "sex": child.sex,
+        "ethnicity": child.ethnicity,
+        "personal_id": child.personal_id,
+        "child_ref": child.child_ref,
+        "commune": child.commune_id,
+        "expected_version": child.version,
+    }
+    for prefix in ["category_links", "survey_records", "cases", "merges", "history"]:
+        data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
+    data.update(changes)
+    return data
+
+
+def test_second_concurrent_save_is_refused(client_for, cast, records):
+    child = records["own"]
+    url = reverse("admin:cases_child_change", args=[child.pk])
+    first = client_for(cast.commune).post(url, child_post(child, village="Thôn 1"))
+    assert first.status_code == 302
+    second = client_for(cast.district).post(url, child_post(child, village="Thôn 2"))
+    assert second.status_code == 200 and second.context["adminform"].form.non_field_errors()
+    child.refresh_from_db()
+    assert child.village == "Thôn 1"
+
+
+def test_personal_id_mismatch_warns_until_confirmed(client_for, cast, records):
+    child = records["own"]
+    url = reverse("admin:cases_child_change", args=[child.pk])
+    client = client_for(cast.commune)
+    warned = client.post(url, child_post(child, sex="M"))
+    assert warned.status_code == 200 and "personal_id" in warned.context["adminform"].form.errors
+    confirmed = client.post(url, child_post(child, sex="M", accept_warnings="on"))
+    assert confirmed.status_code == 302
+    child.refresh_from_db()
+    assert child.sex == "M"
+
+
+def test_malformed_personal_id_is_an_error_nothing_saved(client_for, cast, units):
+    client = client_for(cast.commune)
+    data = child_post(
+        Child(full_name="Mới", date_of_birth=dt.date(2016, 1, 1), birth_year=2016, sex="M", commune=units.quang_trung),
+        personal_id="12AB",
+        accept_warnings="on",
+    )
+    response = client.post(reverse("admin:cases_child_add"), data)
+    assert response.status_code == 200 and "personal_id" in response.context["adminform"].form.errors
+    assert not Child.objects.filter(full_name="Mới").exists()
+
+
+def test_sixteen_year_old_cannot_be_added(client_for, cast, units):
+    client = client_for(cast.commune)
+    data = child_post(Child(full_name="Lớn", date_of_birth=dt.date(2000, 1, 1), birth_year=2000, sex="M",
+                            commune=units.quang_trung))  # fmt: skip
+    response = client.post(reverse("admin:cases_child_add"), data)
+    assert "date_of_birth" in response.context["adminform"].form.errors
+    assert not Child.objects.filter(full_name="Lớn").exists()
+
+
+def test_adding_a_child_out_of_scope_is_refused(client_for, cast, units):
+    data = child_post(Child(full_name="Ngoài", date_of_birth=dt.date(2016, 1, 1), birth_year=2016, sex="M",
+                            commune=units.dakglei_town))  # fmt: skip
+    response = client_for(cast.commune).post(reverse("admin:cases_child_add"), data)
+    assert "commune" in response.context["adminform"].form.errors
+    assert not Child.objects.filter(full_name="Ngoài").exists()
+
+
+def test_overdue_filter_and_badge(client_for, cast, records):
+    case = records["own_case"]
+    Case.objects.filter(pk=case.pk).update(status="detailed_assessment", plan_due_on=dt.date(2024, 1, 10))
+    response = client_for(cast.commune).get(reverse("admin:cases_case_changelist"), {"overdue": "yes"})
+    assert [c.pk for c in response.context["cl"].result_list] == [case.pk]
+    assert "background:#ba2121" in response.content.decode()
+
+
+def test_history_shows_who_changed_what(client_for, cast, records):
+    child = records["own"]
+    client = client_for(cast.commune)
+    client.post(reverse("admin:cases_child_change", args=[child.pk]), child_post(child, village="Thôn 9"))
+    page = client.get(reverse("admin:cases_child_change", args=[child.pk])).content.decode()
+    assert "— → Thôn 9" in page
+
+
+def test_unit_filter_lists_only_units_in_scope(client_for, cast, records, units):
+    response = client_for(cast.district).get(reverse("admin:cases_child_changelist"))
+    unit_filter = next(s for s in response.context["cl"].filter_specs if s.parameter_name == "unit")
+    codes = {label.split()[0] for _pk, label in unit_filter.lookup_choices}
+    assert "23281" in codes and "23341" not in codes
+
+
+def test_merged_children_are_hidden_by_default(client_for, cast, records):
+    Child.objects.filter(pk=records["reported"].pk).update(merged_into=records["own"])
+    response = client_for(cast.commune).get(reverse("admin:cases_child_changelist"))
+    assert names(response) == {"Nguyễn Thị Đào"}
