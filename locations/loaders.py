@@ -291,6 +291,23 @@ def _edition_for(level: str, parent: Unit | None, valid_from: dt.date | None) ->
     return Unit.Edition.CURRENT if valid_from and valid_from >= REFORM_DATE else Unit.Edition.LEGACY
 
 
+def _intended_edition(level: str, code: str, valid_from: dt.date | None, valid_to: dt.date | None) -> str | None:
+    """The structure a patch row belongs to, when its dates or the existing units tell.
+
+    A row starting on or after the reform is current, one ending before it legacy; an
+    undated row patching a code that exists in one structure only belongs to that one.
+    ``None``: undecided, the parent's structure is taken.
+    """
+    if valid_from and valid_from >= REFORM_DATE:
+        return Unit.Edition.CURRENT
+    if valid_to and valid_to <= LEGACY_END:
+        return Unit.Edition.LEGACY
+    if valid_from or valid_to:
+        return None
+    editions = set(Unit.objects.filter(level=level, code=code).values_list("edition", flat=True))
+    return editions.pop() if len(editions) == 1 else None
+
+
 def _apply_csv_row(
     result: LoadResult,
     line: int,
@@ -302,6 +319,7 @@ def _apply_csv_row(
     valid_to: dt.date | None,
 ) -> None:
     parent = None
+    intended = _intended_edition(level, code, valid_from, valid_to)
     if level == Unit.Level.PROVINCE:
         if parent_code:
             raise UnitLoadError(_("Line %(line)d: a province has no parent.") % {"line": line})
@@ -323,16 +341,24 @@ def _apply_csv_row(
             raise UnitLoadError(
                 _("Line %(line)d: unknown parent unit %(parent)s.") % {"line": line, "parent": parent_code}
             )
-        # Prefer the structure the row's dates point to.
-        wants_current = bool(valid_from and valid_from >= REFORM_DATE)
+        # Prefer the structure the row's dates (or the existing unit) point to.
+        wants_current = intended == Unit.Edition.CURRENT
         candidates.sort(key=lambda u: (u.edition == Unit.Edition.CURRENT) != wants_current)
         parent = candidates[0]
         if wants_current and parent.edition == Unit.Edition.LEGACY:
             raise UnitLoadError(
                 _("Line %(line)d: a current unit (from %(date)s) cannot have the legacy parent %(parent)s.")
-                % {"line": line, "date": valid_from, "parent": parent}
+                % {"line": line, "date": valid_from or REFORM_DATE, "parent": parent}
             )
-    edition = _edition_for(level, parent, valid_from)
+        if intended == Unit.Edition.LEGACY and parent.edition == Unit.Edition.CURRENT:
+            raise UnitLoadError(
+                _("Line %(line)d: a legacy unit (until %(date)s) cannot have the current parent %(parent)s.")
+                % {"line": line, "date": valid_to or LEGACY_END, "parent": parent}
+            )
+    if intended is not None and parent is None and level == Unit.Level.PROVINCE:
+        edition = intended
+    else:
+        edition = _edition_for(level, parent, valid_from)
     unit = Unit.objects.filter(edition=edition, level=level, code=code).first()
     if unit is None:
         if not name:
@@ -360,3 +386,80 @@ def _refresh_descendants(unit: Unit) -> None:
         child.fill_ancestors()
         Unit.objects.filter(pk=child.pk).update(province_id=child.province_id, district_id=child.district_id)
         _refresh_descendants(child)
+
+
+# --- conversion entries from CSV --------------------------------------------------------
+
+CONVERSION_COLUMNS = ["legacy_code", "current_code"]
+_TRUE, _FALSE = {"1", "true", "yes", "x", "có", "co"}, {"", "0", "false", "no", "không", "khong"}
+
+
+@transaction.atomic
+def load_conversions_csv(text: str) -> LoadResult:
+    """Add or correct conversion entries from CSV text (corrections the official table lacks).
+
+    Columns ``legacy_code,current_code`` and optionally ``rank``, ``is_partial`` and
+    ``effective_on`` (``YYYY-MM-DD``). Both ends must be loaded communes of their
+    structure; any bad line stops the whole file and nothing is saved.
+    """
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    missing = [c for c in CONVERSION_COLUMNS if c not in (reader.fieldnames or [])]
+    if missing:
+        raise UnitLoadError(_("Missing column(s): %(columns)s") % {"columns": ", ".join(missing)})
+    communes = {
+        (edition, code): pk
+        for edition, code, pk in Unit.objects.filter(level=Unit.Level.COMMUNE).values_list("edition", "code", "pk")
+    }
+    parsed: list[tuple[int, int, int, int | None, bool | None, dt.date | None]] = []
+    for line, raw in enumerate(reader, start=2):
+        ends = []
+        for column, edition in (("legacy_code", Unit.Edition.LEGACY), ("current_code", Unit.Edition.CURRENT)):
+            code = (raw[column] or "").strip()
+            code = code.zfill(5) if code.isdigit() else code
+            pk = communes.get((edition, code))
+            if pk is None:
+                raise UnitLoadError(
+                    _("Line %(line)d, column %(column)s: %(code)r is not a loaded %(edition)s commune.")
+                    % {"line": line, "column": column, "code": code, "edition": edition}
+                )
+            ends.append(pk)
+        rank_text = (raw.get("rank") or "").strip()
+        if rank_text and not rank_text.isdigit():
+            raise UnitLoadError(
+                _("Line %(line)d: rank %(value)r is not a number.") % {"line": line, "value": rank_text}
+            )
+        partial_text = (raw.get("is_partial") or "").strip().lower()
+        if partial_text not in _TRUE | _FALSE:
+            raise UnitLoadError(
+                _("Line %(line)d: is_partial %(value)r is not yes or no.") % {"line": line, "value": partial_text}
+            )
+        is_partial = (partial_text in _TRUE) if raw.get("is_partial") is not None else None
+        effective = _parse_date(raw.get("effective_on") or "", line, "effective_on")
+        parsed.append((line, ends[0], ends[1], int(rank_text) if rank_text else None, is_partial, effective))
+    result = LoadResult()
+    for _line, legacy_id, current_id, rank, is_partial, effective in parsed:
+        link = UnitConversion.objects.filter(legacy_id=legacy_id, current_id=current_id).first()
+        if link is None:
+            taken = UnitConversion.objects.filter(legacy_id=legacy_id).order_by("-rank").first()
+            link = UnitConversion(
+                legacy_id=legacy_id,
+                current_id=current_id,
+                rank=rank if rank is not None else (taken.rank + 1 if taken else 0),
+                is_partial=bool(is_partial),
+                effective_on=effective or REFORM_DATE,
+            )
+            link.full_clean()
+            link.save()
+            result.conversions_created += 1
+            continue
+        before = (link.rank, link.is_partial, link.effective_on)
+        link.rank = rank if rank is not None else link.rank
+        link.is_partial = is_partial if is_partial is not None else link.is_partial
+        link.effective_on = effective or link.effective_on
+        if (link.rank, link.is_partial, link.effective_on) == before:
+            result.unchanged += 1
+        else:
+            link.full_clean()
+            link.save()
+            result.updated += 1
+    return result
