@@ -1,6 +1,108 @@
-"""API views of this app, registered on its own router (mounted under /api/v1/)."""
+"""API of children and cases: ``children``, ``cases`` and ``POST cases/{id}/transition/``."""
 
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Prefetch
+from django.utils import timezone
+from rest_framework import status
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
+from accounts.scoped_api import ScopedViewSet, raise_as_api_error
+
+from .filters import CaseFilter, ChildFilter
+from .models import Case, CaseTransition, Child
+from .serializers import CaseSerializer, ChildSerializer, TransitionRequestSerializer
+from .services import case_save, case_transition, child_save
+
+
+def _apply(instance, data: dict) -> dict:
+    """Set plain fields on ``instance``; return the many-to-many values to set after saving."""
+    m2m = {}
+    for name, value in data.items():
+        if instance._meta.get_field(name).many_to_many:
+            m2m[name] = value
+        else:
+            setattr(instance, name, value)
+    return m2m
+
+
+class ChildViewSet(ScopedViewSet):
+    """Children in the user's scope. Filters: ``unit`` (code), ``q``, ``category``, sex, ethnicity…"""
+
+    queryset = Child.objects.select_related("commune").prefetch_related("categories", "risks").order_by("pk")
+    serializer_class = ChildSerializer
+    filterset_class = ChildFilter
+
+    def _save(self, serializer, instance: Child) -> None:
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        accept = data.pop("accept_warnings", False)
+        m2m = _apply(instance, data)
+        child_save(child=instance, user=self.request.user, expected_version=version, accept_warnings=accept)
+        for name, value in m2m.items():
+            getattr(instance, name).set(value)
+        serializer.instance = instance
+
+    def perform_service_create(self, serializer) -> None:
+        self._save(serializer, Child())
+
+    def perform_service_update(self, serializer) -> None:
+        self._save(serializer, serializer.instance)
+
+
+class CaseViewSet(ScopedViewSet):
+    """Cases in the user's scope, with their steps; ``POST cases/{id}/transition/`` moves one."""
+
+    queryset = (
+        Case.objects.select_related("commune")
+        .prefetch_related("circumstances", Prefetch("transitions", queryset=CaseTransition.objects.order_by("at")))
+        .order_by("-opened_on", "-pk")
+    )
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilter
+
+    def get_serializer_context(self):
+        return {**super().get_serializer_context(), "now": timezone.now()}
+
+    def _save(self, serializer, instance: Case) -> None:
+        data = dict(serializer.validated_data)
+        version = data.pop("version", None)
+        m2m = _apply(instance, data)
+        case_save(case=instance, user=self.request.user, expected_version=version)
+        for name, value in m2m.items():
+            getattr(instance, name).set(value)
+        serializer.instance = instance
+
+    def perform_service_create(self, serializer) -> None:
+        self._save(serializer, Case())
+
+    def perform_service_update(self, serializer) -> None:
+        self._save(serializer, serializer.instance)
+
+    @action(detail=True, methods=["post"])
+    def transition(self, request, pk=None):
+        """Move the case to ``to_status``; 400 with the field at fault if not allowed."""
+        case = self.get_object()
+        body = TransitionRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = dict(body.validated_data)
+        version = data.pop("version", None)
+        try:
+            case_transition(case=case, user=request.user, expected_version=version, **data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise_as_api_error(exc)
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(self.get_serializer(case).data, status=status.HTTP_200_OK)
+
+
 router = SimpleRouter()
+router.register("children", ChildViewSet, basename="child")
+router.register("cases", CaseViewSet, basename="case")
 urlpatterns = router.urls

@@ -1,0 +1,62 @@
+"""API filters of children and cases (django-filter), scoped through ``ScopedFilterSet``."""
+
+from __future__ import annotations
+
+import django_filters
+from django.utils import timezone
+
+from accounts.scoped_api import ScopedFilterSet
+from locations.models import Unit
+
+from .models import Case, Child
+
+
+class UnitCodeFilterMixin:
+    def filter_unit(self, queryset, name, value):
+        """Rows at or below the unit with this code, among the units the user may see."""
+        units = Unit.objects.visible_to(self.request.user).filter(code=value.strip())
+        unit = units.first()
+        return queryset.in_unit(unit) if unit else queryset.none()
+
+
+class ChildFilter(UnitCodeFilterMixin, ScopedFilterSet):
+    unit = django_filters.CharFilter(method="filter_unit", label="unit code")
+    q = django_filters.CharFilter(method="filter_q", label="name (accents optional), personal ID or reference")
+    category = django_filters.CharFilter(field_name="categories__code", distinct=True)
+    birth_year_min = django_filters.NumberFilter(field_name="birth_year", lookup_expr="gte")
+    birth_year_max = django_filters.NumberFilter(field_name="birth_year", lookup_expr="lte")
+    include_merged = django_filters.BooleanFilter(method="filter_merged")
+
+    class Meta:
+        model = Child
+        fields = ["sex", "ethnicity", "in_school", "child_ref", "personal_id"]
+
+    def filter_q(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_merged(self, queryset, name, value):
+        return queryset if value else queryset.filter(merged_into__isnull=True)
+
+
+class CaseFilter(UnitCodeFilterMixin, ScopedFilterSet):
+    unit = django_filters.CharFilter(method="filter_unit", label="unit code")
+    status = django_filters.MultipleChoiceFilter(choices=Case.Status.choices)
+    outcome = django_filters.ChoiceFilter(choices=Case.Outcome.choices)
+    category = django_filters.CharFilter(field_name="circumstances__code", distinct=True)
+    overdue = django_filters.BooleanFilter(method="filter_overdue")
+    opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
+    opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte")
+    open_during = django_filters.NumberFilter(method="filter_open_during", label="year")
+    sex = django_filters.CharFilter(field_name="child__sex")
+    ethnicity = django_filters.CharFilter(field_name="child__ethnicity")
+
+    class Meta:
+        model = Case
+        fields = ["emergency", "case_ref", "child"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Case.objects.overdue(now=timezone.now()).values("pk")
+        return queryset.filter(pk__in=overdue) if value else queryset.exclude(pk__in=overdue)
+
+    def filter_open_during(self, queryset, name, value):
+        return queryset.open_during(int(value))

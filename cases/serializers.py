@@ -1,0 +1,136 @@
+"""API representations of children and cases; sensitive fields only with ``view_personal_data``."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from accounts.scoped_api import ScopedModelSerializer, ScopedSlugRelatedField
+from locations.models import Unit
+
+from .models import Case, CaseTransition, Category, Child, RiskFactor
+
+PERSONAL_DATA_PERM = "accounts.view_personal_data"
+
+
+class SensitiveFieldsMixin:
+    sensitive_fields: tuple[str, ...] = ()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        request = self.context.get("request")
+        if request is None or not request.user.has_perm(PERSONAL_DATA_PERM):
+            for name in self.sensitive_fields:
+                data.pop(name, None)
+        return data
+
+
+class VersionedMixin:
+    """Updates must send the ``version`` they read; a stale one is refused."""
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if self.instance is not None and "version" not in self.initial_data:
+            raise serializers.ValidationError({"version": "This field is required when changing a record."})
+        return attrs
+
+
+class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, ScopedModelSerializer):
+    sensitive_fields = ("personal_id", "caregiver_phone")
+    commune = ScopedSlugRelatedField(slug_field="code", queryset=Unit.objects.filter(level=Unit.Level.COMMUNE))
+    categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    risks = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=RiskFactor.objects.all(), required=False
+    )
+    version = serializers.IntegerField(required=False)
+    accept_warnings = serializers.BooleanField(write_only=True, required=False, default=False)
+
+    class Meta:
+        model = Child
+        fields = [
+            "id",
+            "full_name",
+            "date_of_birth",
+            "birth_year",
+            "birth_year_only",
+            "sex",
+            "ethnicity",
+            "personal_id",
+            "child_ref",
+            "commune",
+            "village",
+            "caregiver_name",
+            "caregiver_relation",
+            "caregiver_phone",
+            "in_school",
+            "notes",
+            "categories",
+            "risks",
+            "merged_into",
+            "version",
+            "accept_warnings",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["merged_into", "created_at", "updated_at"]
+        extra_kwargs = {"birth_year": {"required": False}}
+
+
+class TransitionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CaseTransition
+        fields = ["from_status", "to_status", "on", "at", "user", "note", "outcome", "previous_closed_on"]
+
+
+class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, ScopedModelSerializer):
+    sensitive_fields = ("abuse_details", "notes")
+    commune = ScopedSlugRelatedField(slug_field="code", queryset=Unit.objects.filter(level=Unit.Level.COMMUNE))
+    circumstances = serializers.SlugRelatedField(
+        slug_field="code", many=True, queryset=Category.objects.all(), required=False
+    )
+    transitions = TransitionSerializer(many=True, read_only=True)
+    overdue = serializers.SerializerMethodField()
+    version = serializers.IntegerField(required=False)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "case_ref",
+            "child",
+            "commune",
+            "opened_on",
+            "reported_at",
+            "status",
+            "emergency",
+            "intervened_at",
+            "intervention_due_at",
+            "assessed_on",
+            "plan_due_on",
+            "overdue",
+            "closed_on",
+            "outcome",
+            "circumstances",
+            "model",
+            "notes",
+            "abuse_details",
+            "transitions",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["status", "closed_on", "outcome", "created_at", "updated_at"]
+        extra_kwargs = {"case_ref": {"required": False}}
+
+    def get_overdue(self, obj: Case) -> bool:
+        return obj.is_overdue(now=self.context["now"])
+
+
+class TransitionRequestSerializer(serializers.Serializer):
+    to_status = serializers.ChoiceField(choices=Case.Status.choices)
+    on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+    outcome = serializers.ChoiceField(choices=Case.Outcome.choices, required=False, allow_blank=True, default="")
+    decision_no = serializers.CharField(required=False, allow_blank=True, default="")
+    decision_on = serializers.DateField(required=False, allow_null=True, default=None)
+    approved_by = serializers.CharField(required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False)
