@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from locations.text import fold, nfc
@@ -140,9 +141,18 @@ def parse_choice(value: Any, choices: dict[str, str]) -> str | None:
         return None
     key = fold(str(value))
     for choice, label in choices.items():
-        if key in {fold(choice), fold(str(label))}:
+        if key == fold(choice) or key in _label_keys(label):
             return choice
     raise CellError(_("%(value)s is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(choices)})
+
+
+def _label_keys(label: Any) -> set[str]:
+    """A choice's label in both languages, folded (files mix them)."""
+    keys = {fold(str(label))}
+    for language in ("vi", "en"):
+        with translation.override(language):
+            keys.add(fold(str(label)))
+    return keys
 
 
 def parse_codes(value: Any) -> list[str]:

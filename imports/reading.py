@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -61,7 +62,20 @@ def open_rows(path: str | Path, *, name: str = "") -> RowSource:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or Windows-1258."""
+    """UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern) or Windows-1258.
+
+    Raises ``UnusableFile`` when the sample does not look like text in that encoding
+    (a photo or a zip renamed to .csv).
+    """
+    encoding = _guess_encoding(sample)
+    decoded = sample.decode(encoding, errors="ignore")
+    odd = sum(1 for ch in decoded if unicodedata.category(ch) in {"Cc", "Cn", "Co", "Cs"} and ch not in "\r\n\t")
+    if odd > len(decoded) * 0.01:
+        raise UnusableFile(_("The file is not a text (CSV) file or an Excel workbook."))
+    return encoding
+
+
+def _guess_encoding(sample: bytes) -> str:
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -84,12 +98,9 @@ def detect_encoding(sample: bytes) -> str:
     except UnicodeDecodeError:
         pass
     try:
-        decoded = sample.decode("cp1258")
+        sample.decode("cp1258")
     except UnicodeDecodeError as exc:
         raise UnusableFile(_("The file's text encoding cannot be read.")) from exc
-    controls = sum(1 for ch in decoded if ord(ch) < 32 and ch not in "\r\n\t")
-    if controls > len(decoded) * 0.01:
-        raise UnusableFile(_("The file is not a text (CSV) file or an Excel workbook."))
     return "cp1258"
 
 

@@ -30,3 +30,83 @@ def test_children_file_previews_then_commits(tmp_path, cast, codes):
     again = run_import(path=path, kind="children", user=cast.commune, commit=True)
     assert again.counts["unchanged"] == 2
     assert Child.objects.count() == 2
+
+
+def test_next_year_survey_adds_records_to_the_same_children(tmp_path, cast, codes):
+    header = CHILD_HEADER + ["circumstances"]
+    first = [
+        header,
+        [2013, "23281", "Nguyễn Văn An", "05/03/2010", "Nam", "062210001234", "", "SC01"],
+        [2013, "23281", "Trần Thị Bé", "2011", "Nữ", "", "KT-2", ""],
+        [2013, "23281", "Lê Văn Cường", "01/01/2009", "M", "", "", ""],
+    ]
+    assert run_import(
+        path=write_csv(tmp_path / "a.csv", first), kind="children", user=cast.commune, commit=True
+    ).committed
+    second = [
+        header,
+        # By personal ID (the name spelling changed), by reference, by name + date of birth + sex + commune.
+        [2014, "23281", "Nguyễn Văn Ân", "05/03/2010", "Nam", "062210001234", "", "SC01;SC04"],
+        [2014, "23281", "Trần Thị Bé", "2011", "Nữ", "", "KT-2", ""],
+        [2014, "23281", "LÊ VĂN CƯỜNG", "1/1/2009", "M", "", "", ""],
+    ]
+    result = run_import(path=write_csv(tmp_path / "b.csv", second), kind="children", user=cast.commune, commit=True)
+    assert result.committed, result.errors
+    assert result.counts["new"] == 0
+    assert Child.objects.count() == 3
+    assert SurveyRecord.objects.count() == 6
+    an = Child.objects.get(personal_id="062210001234")
+    assert sorted(an.survey_records.values_list("survey_year", flat=True)) == [2013, 2014]
+    assert set(an.survey_records.get(survey_year=2014).categories.values_list("code", flat=True)) == {"SC01", "SC04"}
+    assert set(an.categories.values_list("code", flat=True)) == {"SC01", "SC04"}
+
+
+def test_probable_duplicates_are_listed_not_merged(tmp_path, cast, codes):
+    rows = [CHILD_HEADER, [2013, "23281", "Phạm Văn Dũng", "05/03/2010", "Nam", "", ""]]
+    run_import(path=write_csv(tmp_path / "a.csv", rows), kind="children", user=cast.commune, commit=True)
+    rows = [CHILD_HEADER, [2014, "23281", "Phạm Văn Dũng", "07/08/2010", "Nam", "", ""]]
+    result = run_import(path=write_csv(tmp_path / "b.csv", rows), kind="children", user=cast.commune, commit=False)
+    assert result.valid
+    assert result.counts["new"] == 1
+    assert [d["row"] for d in result.duplicates] == [2]
+    assert result.duplicates[0]["child_id"] == Child.objects.get().pk
+
+
+def test_personal_id_of_a_child_outside_the_scope_is_refused(tmp_path, cast, codes):
+    rows = [CHILD_HEADER, [2013, "23341", "Ở Đắk Glei", "05/03/2010", "Nam", "062210001234", ""]]
+    assert run_import(
+        path=write_csv(tmp_path / "a.csv", rows), kind="children", user=cast.peer_commune, commit=True
+    ).committed
+    rows = [CHILD_HEADER, [2013, "23281", "Ở Quang Trung", "05/03/2010", "Nam", "062210001234", ""]]
+    result = run_import(path=write_csv(tmp_path / "b.csv", rows), kind="children", user=cast.commune, commit=True)
+    assert [e["column"] for e in result.errors] == ["personal_id"]
+    assert Child.objects.get().full_name == "Ở Đắk Glei"
+
+
+def test_one_new_child_on_two_years_in_one_file(tmp_path, cast, codes):
+    rows = [
+        CHILD_HEADER,
+        [2013, "23281", "Võ Thị Em", "2010", "F", "", "E1"],
+        [2014, "23281", "Võ Thị Em", "2010", "F", "", "E1"],
+    ]
+    result = run_import(path=write_csv(tmp_path / "a.csv", rows), kind="children", user=cast.commune, commit=True)
+    assert result.committed, result.errors
+    assert Child.objects.count() == 1
+    assert SurveyRecord.objects.count() == 2
+
+
+def test_query_count_does_not_grow_with_the_batch(tmp_path, cast, codes, monkeypatch, django_assert_max_num_queries):
+    def rows(n, year):
+        return [CHILD_HEADER] + [[year, "23281", f"Trẻ {i}", "2010", "F", "", f"Q{i}"] for i in range(n)]
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    counts = []
+    for n in (10, 200):
+        Child.objects.all().delete()
+        path = write_csv(tmp_path / f"{n}.csv", rows(n, 2013))
+        with CaptureQueriesContext(connection) as ctx:
+            assert run_import(path=path, kind="children", user=cast.commune, commit=True).committed
+        counts.append(len(ctx))
+    assert counts[0] == counts[1]
