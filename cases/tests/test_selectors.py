@@ -1,0 +1,105 @@
+import datetime as dt
+
+import pytest
+
+from cases.models import Case, CaseTransition
+from cases.selectors import cases_overdue, children_closed_success, children_managed, success_rate
+
+from .factories import CaseFactory, ChildFactory
+
+D = dt.date
+
+
+def case(units, opened, closed=None, outcome="", child=None, commune=None):
+    commune = commune or units.quang_trung
+    child = child or ChildFactory(commune=commune)
+    status = Case.Status.CLOSED if closed else Case.Status.IN_PROGRESS
+    return CaseFactory(child=child, commune=commune, opened_on=opened, closed_on=closed, outcome=outcome, status=status)
+
+
+def managed(cast, units, year, unit=None):
+    return children_managed(user=cast.province, unit=unit or units.kontum, year=year)
+
+
+def test_opened_on_dec_31_counts_for_that_year_only_from_then(cast, units):
+    case(units, D(2023, 12, 31))
+    assert managed(cast, units, 2022) == 0
+    assert managed(cast, units, 2023) == 1
+    assert managed(cast, units, 2024) == 1
+
+
+def test_closed_on_jan_1_counts_for_that_year_not_the_next(cast, units):
+    case(units, D(2023, 5, 1), closed=D(2024, 1, 1), outcome="goal_achieved")
+    assert managed(cast, units, 2024) == 1
+    assert managed(cast, units, 2025) == 0
+    assert children_closed_success(user=cast.province, unit=units.kontum, year=2024) == 1
+    assert children_closed_success(user=cast.province, unit=units.kontum, year=2023) == 0
+
+
+def test_closed_on_dec_31_does_not_count_next_year(cast, units):
+    case(units, D(2023, 5, 1), closed=D(2023, 12, 31), outcome="not_achieved")
+    assert managed(cast, units, 2023) == 1
+    assert managed(cast, units, 2024) == 0
+
+
+def test_two_cases_of_one_child_count_once(cast, units):
+    child = ChildFactory(commune=units.quang_trung)
+    case(units, D(2024, 2, 1), closed=D(2024, 3, 1), outcome="goal_achieved", child=child)
+    case(units, D(2024, 6, 1), closed=D(2024, 9, 1), outcome="goal_achieved", child=child)
+    case(units, D(2024, 6, 1))
+    assert managed(cast, units, 2024) == 2
+    assert children_closed_success(user=cast.province, unit=units.kontum, year=2024) == 1
+    assert success_rate(user=cast.province, unit=units.kontum, year=2024) == 0.5
+
+
+def test_reopened_case_is_not_managed_in_the_years_it_was_closed(cast, units):
+    reopened = case(units, D(2021, 3, 1))
+    CaseTransition.objects.create(case=reopened, from_status="closed", to_status="initial_assessment",
+                                  on=D(2024, 2, 1), previous_closed_on=D(2022, 6, 1))  # fmt: skip
+    assert managed(cast, units, 2021) == 1
+    assert managed(cast, units, 2022) == 1  # closed during 2022: open part of the year
+    assert managed(cast, units, 2023) == 0  # closed all year
+    assert managed(cast, units, 2024) == 1
+
+
+def test_success_kept_when_the_case_is_reopened_later(cast, units):
+    reopened = case(units, D(2023, 3, 1))
+    CaseTransition.objects.create(case=reopened, from_status="review", to_status="closed", on=D(2023, 9, 1),
+                                  outcome="goal_achieved")  # fmt: skip
+    CaseTransition.objects.create(case=reopened, from_status="closed", to_status="initial_assessment",
+                                  on=D(2024, 2, 1), previous_closed_on=D(2023, 9, 1))  # fmt: skip
+    assert children_closed_success(user=cast.province, unit=units.kontum, year=2023) == 1
+    assert children_closed_success(user=cast.province, unit=units.kontum, year=2024) == 0
+
+
+def test_success_rate_is_none_when_nothing_was_managed(cast, units):
+    assert success_rate(user=cast.province, unit=units.kontum, year=2024) is None
+
+
+def test_selectors_stay_inside_the_users_scope(cast, units):
+    case(units, D(2024, 1, 5), commune=units.dakglei_town)
+    case(units, D(2024, 1, 5))
+    assert children_managed(user=cast.commune, unit=units.kontum, year=2024) == 1
+    assert children_managed(user=cast.other_province, unit=units.kontum, year=2024) == 0
+    assert children_managed(user=cast.no_unit, unit=units.kontum, year=2024) == 0
+    assert children_managed(user=cast.province, unit=units.dakglei, year=2024) == 1
+
+
+def test_current_province_counts_legacy_cases(cast, units):
+    case(units, D(2024, 1, 5))
+    assert children_managed(user=cast.current_province, unit=units.quangngai, year=2024) == 1
+
+
+def test_overdue_selector(cast, units):
+    late = case(units, D(2024, 1, 5))
+    Case.objects.filter(pk=late.pk).update(status="detailed_assessment", plan_due_on=D(2024, 1, 12))
+    case(units, D(2024, 1, 5))
+    now = dt.datetime(2024, 1, 15, 9, tzinfo=dt.UTC)
+    assert list(cases_overdue(user=cast.commune, now=now)) == [late]
+    assert list(cases_overdue(user=cast.peer_commune, now=now)) == []
+
+
+@pytest.mark.parametrize("year", [2023, 2024])
+def test_cases_of_other_units_do_not_count(cast, units, year):
+    case(units, D(2023, 1, 5), commune=units.dakglei_town)
+    assert managed(cast, units, year, unit=units.kontum_city) == 0
