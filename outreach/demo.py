@@ -1,0 +1,96 @@
+"""Demo outreach events for ``manage.py seed_demo``: a year of talks, trainings and campaigns.
+
+Idempotent: every demo event has a stable ``event_ref`` (``DEMO-EV-0001`` …) and is created
+only when missing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from accounts.roles import Role
+from locations.models import Unit
+from programs.models import ProtectionModel
+
+from . import services
+from .models import OutreachEvent
+
+EVENT_YEAR = 2024
+EVENTS = 180
+TOPICS = [
+    "Phòng chống xâm hại tình dục trẻ em",
+    "Phòng chống bạo lực học đường",
+    "Kỹ năng tự bảo vệ cho trẻ em",
+    "Phòng chống đuối nước trẻ em",
+    "Phòng chống tảo hôn và hôn nhân cận huyết thống",
+    "Luật Trẻ em năm 2016",
+    "Tổng đài điện thoại quốc gia bảo vệ trẻ em 111",
+    "An toàn cho trẻ em trên môi trường mạng",
+    "Phòng chống lao động trẻ em",
+    "Tháng hành động vì trẻ em",
+]
+ORGANISERS = ["UBND xã", "Đoàn Thanh niên", "Hội Liên hiệp Phụ nữ", "Trường Tiểu học", "Phòng LĐ-TB&XH huyện"]
+KIND_WEIGHTS = [("talk", 6), ("training", 2), ("campaign", 1), ("media", 1), ("other", 1)]
+
+
+def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: Any) -> None:
+    """Create a year of demo events across the province's communes (idempotent)."""
+    user = users[Role.PROVINCE_OFFICER]
+    communes = list(
+        Unit.objects.filter(level=Unit.Level.COMMUNE, province=province)
+        .valid_on(dt.date(EVENT_YEAR, 1, 1))
+        .order_by("code")
+    )
+    if not communes:
+        return
+    cbcp_by_commune = {
+        m.unit_id: m
+        for m in ProtectionModel.objects.filter(kind=ProtectionModel.Kind.CBCP_SYSTEM, unit__in=communes).active_on(
+            dt.date(EVENT_YEAR, 6, 30)
+        )
+    }
+    existing = set(OutreachEvent.objects.filter(event_ref__startswith="DEMO-EV-").values_list("event_ref", flat=True))
+    kinds = [kind for kind, weight in KIND_WEIGHTS for _ in range(weight)]
+    created = 0
+    for number in range(1, EVENTS + 1):
+        # Draw every value even for an existing event, so that later events stay the same.
+        commune = rng.choice(communes)
+        date = dt.date(EVENT_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(366))
+        kind = rng.choice(kinds)
+        venue = rng.choice(["community", "community", "school", "other"])
+        total = rng.randint(20, 250)
+        children = rng.randint(0, total) if venue != "school" else rng.randint(total // 2, total)
+        female = rng.randint(total // 4, total * 3 // 4)
+        topic = rng.choice(TOPICS)
+        organiser = rng.choice(ORGANISERS)
+        linked = rng.random() < 0.4
+        ref = f"DEMO-EV-{number:04d}"
+        if ref in existing:
+            continue
+        model = cbcp_by_commune.get(commune.pk) if linked else None
+        if model is not None and not model.is_active_on(date):
+            model = None
+        services.event_create(
+            user=user,
+            event_ref=ref,
+            date=date,
+            unit=commune,
+            kind=kind,
+            venue=venue,
+            topic=topic,
+            participants_total=total,
+            participants_children=children,
+            participants_female=female,
+            organiser=organiser,
+            model=model,
+        )
+        created += 1
+    stdout.write(f"  outreach events: {created} new, {len(existing) + created} demo events of {EVENT_YEAR}")
+
+
+def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
+    """Delete the demo events."""
+    deleted, _by_model = OutreachEvent.objects.filter(event_ref__startswith="DEMO-EV-").delete()
+    stdout.write(f"  deleted {deleted} demo rows of outreach events")
