@@ -57,5 +57,6 @@ class UnitAdmin(ScopedModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return request.user.is_superuser
 
+
 # The review list of split communes registers itself on import.
 from . import admin_review  # noqa: E402, F401
