@@ -143,7 +143,12 @@ def resolve_area(*, user: Any, unit_code: Any, year: Any, edition: str | None = 
     an unknown code.
     """
     year_value = parse_year(year)
-    code = normalise_code(unit_code) if unit_code not in (None, "") else ""
+    raw = str(unit_code).strip() if unit_code is not None else ""
+    # Pages send "legacy-62" / "current-51": the same code names a unit in each structure.
+    prefix, sep, rest = raw.partition("-")
+    if sep and prefix in Unit.Edition.values:
+        edition, raw = edition or prefix, rest
+    code = normalise_code(raw) if raw else ""
     if edition not in (None, "", *Unit.Edition.values):
         raise ReportRequestError(_("Unknown structure “%(value)s”.") % {"value": edition})
     if not code:
