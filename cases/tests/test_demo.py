@@ -1,0 +1,20 @@
+import io
+import random
+
+from accounts.models import User
+from cases import demo
+from cases.models import Case, Child
+
+
+def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatch):
+    monkeypatch.setattr(demo, "CHILDREN", 40)
+    users = {"province_officer": cast.province, "collaborator": cast.collaborator}
+    demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
+    counts = (Child.objects.count(), Case.objects.count())
+    assert counts[0] == 40 and counts[1] > 10
+    assert Case.objects.filter(status="closed").exists()
+    assert Case.objects.exclude(status__in=["closed", "received"]).exists()
+    demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
+    assert (Child.objects.count(), Case.objects.count()) == counts
+    demo.reset(province=units.kontum, users=users, stdout=io.StringIO())
+    assert not Child.objects.exists() and User.objects.filter(pk=cast.province.pk).exists()
