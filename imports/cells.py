@@ -43,7 +43,11 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime | dt.date):
         return value.strftime("%d/%m/%Y")
-    return nfc(str(value))
+    text = nfc(str(value))
+    # Exports escape formula-like cells with an apostrophe; read them back as they were.
+    if text[:1] == "'" and text[1:2] in ("=", "+", "-", "@"):
+        return text[1:]
+    return text
 
 
 def is_empty(value: Any) -> bool:

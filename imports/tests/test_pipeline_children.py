@@ -33,7 +33,7 @@ def test_children_file_previews_then_commits(tmp_path, cast, codes):
 
 
 def test_next_year_survey_adds_records_to_the_same_children(tmp_path, cast, codes):
-    header = CHILD_HEADER + ["circumstances"]
+    header = [*CHILD_HEADER, "circumstances"]
     first = [
         header,
         [2013, "23281", "Nguyễn Văn An", "05/03/2010", "Nam", "062210001234", "", "SC01"],

@@ -1,0 +1,105 @@
+"""Export columns of children (one row per survey record), commune statistics and cases.
+
+The columns are those of the import kinds (``imports.kinds``) with their Vietnamese
+headers, so an exported file re-imports unchanged. Built on ``ScopedResource``: only the
+rows the user may see are exported.
+"""
+
+from __future__ import annotations
+
+from imports.resources import KindResource
+
+from .models import Case, CommuneStats, SurveyRecord
+
+
+class ChildSurveyResource(KindResource):
+    """``children``: one row per child and survey year."""
+
+    import_kind = "children"
+
+    class Meta:
+        model = SurveyRecord
+        fields: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return (
+            super()
+            .get_queryset()
+            .select_related("child", "commune")
+            .prefetch_related("categories", "risks")
+            .order_by("survey_year", "child_id")
+        )
+
+    def dehydrate_commune_code(self, r: SurveyRecord) -> str:
+        return r.commune.code
+
+    def dehydrate_full_name(self, r: SurveyRecord) -> str:
+        return r.child.full_name
+
+    def dehydrate_date_of_birth(self, r: SurveyRecord) -> str:
+        child = r.child
+        return str(child.birth_year) if child.birth_year_only or not child.date_of_birth else child.date_of_birth
+
+    def dehydrate_sex(self, r: SurveyRecord) -> str:
+        return r.child.sex
+
+    def dehydrate_ethnicity(self, r: SurveyRecord) -> str:
+        return r.child.ethnicity
+
+    def dehydrate_personal_id(self, r: SurveyRecord) -> str:
+        return r.child.personal_id
+
+    def dehydrate_child_ref(self, r: SurveyRecord) -> str:
+        return r.child.child_ref
+
+    def dehydrate_caregiver_name(self, r: SurveyRecord) -> str:
+        return r.child.caregiver_name
+
+    def dehydrate_caregiver_phone(self, r: SurveyRecord) -> str:
+        return r.child.caregiver_phone
+
+    def dehydrate_circumstances(self, r: SurveyRecord) -> str:
+        return ";".join(sorted(c.code for c in r.categories.all()))
+
+    def dehydrate_risks(self, r: SurveyRecord) -> str:
+        return ";".join(sorted(c.code for c in r.risks.all()))
+
+
+class CommuneStatsResource(KindResource):
+    import_kind = "commune_stats"
+
+    class Meta:
+        model = CommuneStats
+        fields: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("commune")
+
+    def dehydrate_commune_code(self, s: CommuneStats) -> str:
+        return s.commune.code
+
+
+class CaseResource(KindResource):
+    import_kind = "cases"
+
+    class Meta:
+        model = Case
+        fields: tuple[str, ...] = ()
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("child", "commune", "model").prefetch_related("circumstances")
+
+    def dehydrate_child_ref(self, c: Case) -> str:
+        return c.child.child_ref
+
+    def dehydrate_personal_id(self, c: Case) -> str:
+        return c.child.personal_id
+
+    def dehydrate_commune_code(self, c: Case) -> str:
+        return c.commune.code
+
+    def dehydrate_circumstances(self, c: Case) -> str:
+        return ";".join(sorted(x.code for x in c.circumstances.all()))
+
+    def dehydrate_model_code(self, c: Case) -> str:
+        return c.model.code if c.model_id else ""

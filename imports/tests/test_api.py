@@ -1,0 +1,69 @@
+"""API ``imports``: upload with its kind, poll, commit, errors; scope."""
+
+import io
+
+import pytest
+
+from cases.models import Child
+from imports.models import ImportJob
+from imports.tests.factories import ensure_codes
+
+GOOD = "survey_year;commune_code;full_name;date_of_birth;sex\r\n2013;23281;Nguyễn Văn An;05/03/2010;Nam\r\n"
+BAD = GOOD + "2013;99999;Trần Bé;2011;Nữ\r\n"
+
+
+@pytest.fixture
+def codes(db):
+    ensure_codes()
+
+
+def post(client, text, kind="children", **extra):
+    file = io.BytesIO(text.encode())
+    file.name = "f.csv"
+    return client.post("/api/v1/imports/", {"kind": kind, "file": file, **extra})
+
+
+def test_upload_poll_commit(client_for, cast, codes):
+    client = client_for(cast.district)
+    response = post(client, GOOD)
+    assert response.status_code == 201, response.content
+    job = response.json()
+    assert (job["status"], job["counts"]["new"]) == ("valid", 1)
+    assert Child.objects.count() == 0
+    polled = client.get(f"/api/v1/imports/{job['id']}/").json()
+    assert polled["phase"] == "done"
+    committed = client.post(f"/api/v1/imports/{job['id']}/commit/")
+    assert committed.status_code == 200 and committed.json()["status"] == "committed"
+    assert Child.objects.count() == 1
+    assert client.post(f"/api/v1/imports/{job['id']}/commit/").status_code == 400
+
+
+def test_upload_with_commit_in_one_call(client_for, cast, codes):
+    response = post(client_for(cast.commune), GOOD, commit="true")
+    assert response.json()["status"] == "committed"
+    assert Child.objects.count() == 1
+
+
+def test_errors_are_listed_and_downloadable(client_for, cast, codes):
+    client = client_for(cast.commune)
+    job = post(client, BAD, commit="true").json()
+    assert job["status"] == "invalid"
+    assert job["errors"][0]["row"] == 3 and job["errors"][0]["column"] == "commune_code"
+    csv_text = client.get(f"/api/v1/imports/{job['id']}/errors/").content.decode("utf-8-sig")
+    assert "3,commune_code,99999" in csv_text
+    assert Child.objects.count() == 0
+
+
+def test_other_scopes_get_404(client_for, cast, codes):
+    job = post(client_for(cast.commune), GOOD).json()
+    client = client_for(cast.peer_district)
+    assert client.get(f"/api/v1/imports/{job['id']}/").status_code == 404
+    assert client.post(f"/api/v1/imports/{job['id']}/commit/").status_code == 404
+    assert client.get("/api/v1/imports/").json()["count"] == 0
+    assert Child.objects.count() == 0
+
+
+def test_unknown_kind_and_viewer(client_for, cast, codes):
+    assert post(client_for(cast.commune), GOOD, kind="pets").status_code == 400
+    assert post(client_for(cast.viewer), GOOD).status_code == 403
+    assert ImportJob.objects.count() == 0
