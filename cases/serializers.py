@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from rest_framework import serializers
 
 from accounts.scoped_api import ScopedModelSerializer, ScopedSlugRelatedField
@@ -30,7 +31,7 @@ class VersionedMixin:
     def validate(self, attrs):
         attrs = super().validate(attrs)
         if self.instance is not None and "version" not in self.initial_data:
-            raise serializers.ValidationError({"version": "This field is required when changing a record."})
+            raise serializers.ValidationError({"version": _("Send the version you read when changing a record.")})
         return attrs
 
 

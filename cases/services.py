@@ -12,6 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.scope import ensure_in_scope
 
@@ -32,7 +33,7 @@ from .models import (
 from .validators import check_birth, check_personal_id
 from .workflow import is_allowed, may_act
 
-STALE_MESSAGE = _(
+STALE_MESSAGE = gettext_lazy(
     "Someone else saved this record after you opened it. Reload the page to see their changes, then make yours again."
 )
 
