@@ -1,0 +1,102 @@
+"""A manager opens the annual summary in headless Chromium, changes the filter, downloads the XLSX."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+CHROMIUM = "/usr/bin/chromium"
+CHROMEDRIVER = "/usr/bin/chromedriver"
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1280,2000",
+]
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    # A Vietnamese officer's browser: the pages follow its language.
+    options.add_argument("--lang=vi")
+    options.add_experimental_option(
+        "prefs", {"download.default_directory": str(tmp_path), "intl.accept_languages": "vi"}
+    )
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.download_dir = tmp_path
+    yield driver
+    driver.quit()
+
+
+def _wait_for_file(folder: Path, suffix: str, timeout: float = 20) -> Path:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = [p for p in folder.iterdir() if p.name.endswith(suffix)]
+        if found:
+            return found[0]
+        time.sleep(0.2)
+    raise AssertionError(f"no {suffix} file downloaded into {folder}")
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_manager_runs_annual_summary_and_downloads_xlsx(live_server, cast, units, browser):
+    from openpyxl import load_workbook
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    from reports.tests.factories import CaseFactory, OutreachEventFactory
+
+    CaseFactory(commune=units.quang_trung, opened_on=dt.date(2023, 3, 1))
+    CaseFactory(commune=units.dakglei_town, opened_on=dt.date(2024, 3, 1))
+    OutreachEventFactory(unit=units.quang_trung, date=dt.date(2024, 4, 2), participants_total=16500)
+
+    browser.get(f"{live_server.url}/admin/login/?next=/admin/reports/report/")
+    browser.find_element(By.NAME, "username").send_keys("manager")
+    browser.find_element(By.NAME, "password").send_keys("pw")
+    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+
+    year = browser.find_element(By.NAME, "year")
+    year.clear()
+    year.send_keys("2023")
+    Select(browser.find_element(By.NAME, "unit")).select_by_value("legacy-62")
+    browser.find_element(By.ID, "report-submit").click()
+    assert "2023" in browser.find_element(By.ID, "report-title").text
+    assert "1 em" in browser.find_element(By.ID, "report-narrative").text
+
+    # Change the filter: the next year, with the outreach event and both children.
+    year = browser.find_element(By.NAME, "year")
+    year.clear()
+    year.send_keys("2024")
+    browser.find_element(By.ID, "report-submit").click()
+    narrative = browser.find_element(By.ID, "report-narrative").text
+    assert "2 em" in narrative and "16.500 lượt người" in narrative
+    assert len(browser.find_elements(By.CSS_SELECTOR, "svg.report-chart")) == 3
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    browser.save_screenshot(str(ARTIFACTS / "reports-annual-summary.png"))
+
+    browser.find_element(By.ID, "download-xlsx").click()
+    xlsx = _wait_for_file(browser.download_dir, ".xlsx")
+    shutil.copy(xlsx, ARTIFACTS / "reports-annual-summary.xlsx")
+    sheet = load_workbook(xlsx).worksheets[0]
+    values = {row[0]: row[2] for row in sheet.iter_rows(values_only=True) if row and len(row) > 2}
+    assert values["children_managed"] == 2
+    assert values["outreach_participants"] == 16500
