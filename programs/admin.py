@@ -86,12 +86,15 @@ class AttendanceModelFilter(DaycareModelFilter):
 class MemberInline(ScopedTabularInline):
     model = ModelMember
     fields = ["name", "role", "sex", "joined_on", "left_on", "child"]
+    autocomplete_fields = ["child"]
     extra = 0
 
 
 class EnrolmentInline(ScopedTabularInline):
     model = Enrolment
     fields = ["child", "child_name", "child_ref", "enrolled_on", "left_on"]
+    # The registry holds thousands of children: search them instead of listing them all.
+    autocomplete_fields = ["child"]
     extra = 0
     show_change_link = True
 
@@ -133,9 +136,12 @@ class ProtectionModelAdmin(ScopedModelAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "unit", "host"]}),
         (_("Founding and end"), {"fields": ["decision_no", "decision_date", "established_on", "ended_on"]}),
-        (_("Other"), {"fields": ["members_count", "notes", "current_unit", "current_unit_to_review"]}),
+        (
+            _("Other"),
+            {"fields": ["members_count", "notes", "current_unit", "current_unit_to_review", "register_link"]},
+        ),
     ]
-    readonly_fields = ["current_unit", "current_unit_to_review"]
+    readonly_fields = ["current_unit", "current_unit_to_review", "register_link"]
     inlines = [MemberInline, EnrolmentInline, ChangeInline]
     show_full_result_count = False
 
@@ -161,7 +167,7 @@ class ProtectionModelAdmin(ScopedModelAdmin):
 
     @admin.display(description=_("daily register"))
     def register_link(self, obj: ProtectionModel) -> str:
-        if obj.kind != ProtectionModel.Kind.DAYCARE_DISABILITY:
+        if obj.pk is None or obj.kind != ProtectionModel.Kind.DAYCARE_DISABILITY:
             return "–"
         url = reverse("admin:programs_protectionmodel_register", args=[obj.pk])
         return format_html('<a href="{}">{}</a>', url, _("Open"))
@@ -261,6 +267,7 @@ class EnrolmentAdmin(ScopedModelAdmin):
     search_fields = ["child_name", "child_ref"]
     list_select_related = ["model", "child"]
     fields = ["model", "child", "child_name", "child_ref", "enrolled_on", "left_on"]
+    autocomplete_fields = ["child"]
 
     @admin.display(description=_("child"), ordering="child_name")
     def display_name(self, obj: Enrolment) -> str:

@@ -102,3 +102,25 @@ def test_register_needs_attendance_permissions(cast, client_for, daycare):
 
 def test_current_province_officer_sees_the_legacy_daycare_register(cast, client_for, daycare):
     assert client_for(cast.current_province).get(register_url(daycare)).status_code == 200
+
+
+def test_enrolment_and_model_pages_render_with_child_search(cast, client_for, daycare):
+    client = client_for(cast.province)
+    enrolment = daycare.enrolments.first()
+    response = client.get(reverse("admin:programs_enrolment_change", args=[enrolment.pk]))
+    assert response.status_code == 200
+    assert "admin-autocomplete" in response.content.decode()
+    response = client.get(reverse("admin:programs_protectionmodel_change", args=[daycare.pk]))
+    assert reverse("admin:programs_protectionmodel_register", args=[daycare.pk]) in response.content.decode()
+
+
+def test_child_search_for_enrolment_offers_only_children_in_scope(cast, client_for, daycare, units):
+    make_child(name="Trẻ Trong Phạm Vi", commune_code="23281")
+    make_child(name="Trẻ Gia Lai", commune_code="23557")
+    response = client_for(cast.province).get(
+        reverse("admin:autocomplete"),
+        {"term": "Trẻ", "app_label": "programs", "model_name": "enrolment", "field_name": "child"},
+    )
+    names = {row["text"] for row in response.json()["results"]}
+    assert any("Trong Phạm Vi" in name for name in names)
+    assert not any("Gia Lai" in name for name in names)
