@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,10 @@ class OutreachEvent(ReformTracked):
             raise ValidationError(errors)
 
 
+# Photos and attendance sheets; nothing a browser would run.
+ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "heic", "pdf", "doc", "docx", "xls", "xlsx"]
+
+
 class EventAttachment(models.Model):
     """A photo or attendance sheet of an event."""
 
@@ -124,7 +129,12 @@ class EventAttachment(models.Model):
     event = models.ForeignKey(
         OutreachEvent, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("event")
     )
-    file = models.FileField(_("file"), upload_to="outreach/%Y/%m/")
+    file = models.FileField(
+        _("file"),
+        upload_to="outreach/%Y/%m/",
+        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        help_text=_("A photo or a scanned attendance sheet (JPG, PNG, PDF, Word or Excel)."),
+    )
     caption = models.CharField(_("caption"), max_length=255, blank=True)
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 

@@ -124,3 +124,23 @@ def test_event_admin_add_with_bad_participants_is_a_form_error(cast, client_for,
     event = OutreachEvent.objects.get()
     assert event.date == dt.date(2025, 4, 2)
     assert event.created_by == cast.commune
+
+
+def test_attachments_accept_photos_and_sheets_only(cast, units, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from outreach.models import EventAttachment
+
+    settings.MEDIA_ROOT = tmp_path
+    event = OutreachEventFactory()
+    photo = EventAttachment(event=event, file=SimpleUploadedFile("anh.jpg", b"\xff\xd8\xff"), caption="Ảnh")
+    assert services.event_attachment_save(user=cast.commune, attachment=photo).pk
+    script = EventAttachment(event=event, file=SimpleUploadedFile("x.html", b"<script>"))
+    with pytest.raises(ValidationError) as exc:
+        services.event_attachment_save(user=cast.commune, attachment=script)
+    assert "file" in exc.value.message_dict
+    with pytest.raises(OutOfScope):
+        services.event_attachment_save(
+            user=cast.peer_commune, attachment=EventAttachment(event=event, file=SimpleUploadedFile("b.pdf", b"%PDF"))
+        )
+    assert EventAttachment.objects.count() == 1
