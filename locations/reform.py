@@ -109,24 +109,32 @@ def _fill_successor_table(cursor: Any, connection: Any, successors: dict[int, li
 
 
 def _update_sql(connection: Any, table: TrackedTable, *, only_missing: bool) -> str:
-    """One set-based UPDATE for one table; see the module docstring for the rule."""
+    """One set-based UPDATE for one table; see the module docstring for the rule.
+
+    The new values are computed in a joined subquery (hash joins on PostgreSQL) rather
+    than with correlated subqueries per row; the outer UPDATE joins it back on the key.
+    """
     qn = connection.ops.quote_name
     meta = table.model._meta
     name = qn(meta.db_table)
-    unit_col = f"{name}.{qn(meta.get_field(table.recorded_unit_field).column)}"
+    pk = qn(meta.pk.column)
+    unit_col = qn(meta.get_field(table.recorded_unit_field).column)
     current_col = qn(meta.get_field("current_unit").column)
     review_col = qn(meta.get_field("current_unit_to_review").column)
-    # A row keeps its current unit when it is one of the successors of its recorded unit.
-    kept = f"EXISTS (SELECT 1 FROM {TEMP_TABLE} k WHERE k.unit_id = {unit_col} AND k.current_id = {name}.{current_col})"
-    where = (
-        f"{name}.{current_col} IS NULL" if only_missing else f"NOT {kept} OR (s.successors = 1 AND {name}.{review_col})"
+    # ``k`` is the row's current unit when it is one of the successors of its recorded unit: kept.
+    wanted = (
+        f"r.{current_col} IS NULL" if only_missing else f"k.current_id IS NULL OR (s.successors = 1 AND r.{review_col})"
     )
     return (
-        f"UPDATE {name} SET "
-        f"{current_col} = CASE WHEN {kept} THEN {name}.{current_col} ELSE s.current_id END, "
-        f"{review_col} = (s.successors > 1 AND ({name}.{review_col} OR NOT {kept})) "
-        f"FROM {TEMP_TABLE} s "
-        f"WHERE s.unit_id = {unit_col} AND s.is_default AND ({where})"
+        f"UPDATE {name} SET {current_col} = x.new_current, {review_col} = x.new_review "
+        f"FROM (SELECT r.{pk} AS row_id, "
+        f"CASE WHEN k.current_id IS NULL THEN s.current_id ELSE r.{current_col} END AS new_current, "
+        f"(s.successors > 1 AND (r.{review_col} OR k.current_id IS NULL)) AS new_review "
+        f"FROM {name} r "
+        f"JOIN {TEMP_TABLE} s ON s.unit_id = r.{unit_col} AND s.is_default "
+        f"LEFT JOIN {TEMP_TABLE} k ON k.unit_id = r.{unit_col} AND k.current_id = r.{current_col} "
+        f"WHERE {wanted}) x "
+        f"WHERE {name}.{pk} = x.row_id"
     )
 
 
