@@ -24,7 +24,7 @@ from accounts.scoped_admin import ScopedModelAdmin, ScopedStackedInline, ScopedT
 from locations.text import fold
 
 from . import admin_filters as f
-from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm
+from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
 from .case_forms import FORM_SECTIONS
 from .models import (
     Case,
@@ -135,6 +135,7 @@ class ChildCategoryInline(ScopedTabularInline):
 class SurveyRecordInline(ScopedTabularInline):
     model = SurveyRecord
     fields = ["survey_year", "commune", "village", "in_school", "categories", "risks", "notes"]
+    autocomplete_fields = ["commune"]
     extra = 0
 
 
@@ -226,6 +227,7 @@ class ChildAdmin(ServiceSavingAdmin):
         return str(obj.birth_year)
 
     def get_fieldsets(self, request, obj=None):
+        # The form is built from the fieldsets, so a hidden field is neither shown nor accepted.
         fieldsets = super().get_fieldsets(request, obj)
         if sees_personal_data(request):
             return fieldsets
@@ -233,11 +235,6 @@ class ChildAdmin(ServiceSavingAdmin):
             (name, {**opts, "fields": [f for f in opts["fields"] if f not in SENSITIVE_CHILD_FIELDS]})
             for name, opts in fieldsets
         ]
-
-    def get_form(self, request, obj=None, **kwargs):
-        if not sees_personal_data(request):
-            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *SENSITIVE_CHILD_FIELDS]
-        return super().get_form(request, obj, **kwargs)
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -444,11 +441,6 @@ class CaseAdmin(ServiceSavingAdmin):
             for name, opts in fieldsets
         ]
 
-    def get_form(self, request, obj=None, **kwargs):
-        if not sees_personal_data(request):
-            kwargs["exclude"] = [*(kwargs.get("exclude") or []), *SENSITIVE_CASE_FIELDS]
-        return super().get_form(request, obj, **kwargs)
-
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
         if not term:
@@ -594,7 +586,7 @@ class CaseFormAdmin(ServiceSavingAdmin):
         fieldsets = [(None, {"fields": ["case", "form", "filled_on"]})]
         for code, items in FORM_SECTIONS.items():
             label = dict(CaseForm.Form.choices)[code]
-            fields = [f"s{code}_{key}" for key, _label in items]
+            fields = [section_field(code, key) for key, _label in items]
             if obj is None or obj.form == code:
                 fieldsets.append((label, {"fields": fields, "classes": [] if obj else ["collapse"]}))
         return fieldsets

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import add_validation_error
@@ -39,6 +40,19 @@ class ChildAdminForm(VersionedForm):
         required=False,
         help_text=_("Tick after checking the personal ID against the birth certificate."),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "birth_year" in self.fields:
+            # Taken from the date of birth when there is one.
+            self.fields["birth_year"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        born = cleaned.get("date_of_birth")
+        if born and not cleaned.get("birth_year_only"):
+            cleaned["birth_year"] = born.year
+        return cleaned
 
     def _post_clean(self):
         super()._post_clean()
@@ -88,7 +102,7 @@ class TransitionForm(forms.Form):
             self.fields["decision_on"].required = True
 
 
-class CaseFormAdminForm(forms.ModelForm):
+class _CaseFormAdminForm(forms.ModelForm):
     """One text box per section of the chosen form instead of raw JSON."""
 
     class Meta:
@@ -99,23 +113,34 @@ class CaseFormAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         sections = self.instance.sections or {}
         for code, items in FORM_SECTIONS.items():
-            for key, label in items:
-                self.fields[f"s{code}_{key}"] = forms.CharField(
-                    label=f"{code} · {label}",
-                    required=False,
-                    widget=forms.Textarea(attrs={"rows": 3}),
-                    initial=sections.get(key, "") if self.instance.form == code else "",
-                )
-
-    def section_fields(self, code: str) -> list[str]:
-        return [f"s{code}_{key}" for key, _label in FORM_SECTIONS[code]]
+            for key, _label in items:
+                if self.instance.form == code:
+                    self.fields[section_field(code, key)].initial = sections.get(key, "")
 
     def _post_clean(self):
         code = self.cleaned_data.get("form")
         if code in FORM_SECTIONS:
             self.instance.sections = {
-                key: self.cleaned_data.get(f"s{code}_{key}", "")
+                key: self.cleaned_data[section_field(code, key)]
                 for key, _label in FORM_SECTIONS[code]
-                if self.cleaned_data.get(f"s{code}_{key}")
+                if self.cleaned_data.get(section_field(code, key))
             }
         super()._post_clean()
+
+
+def section_field(code: str, key: str) -> str:
+    return f"s{code}_{key}"
+
+
+# The section boxes are declared fields, so the admin's form factory knows them.
+CaseFormAdminForm = type(
+    "CaseFormAdminForm",
+    (_CaseFormAdminForm,),
+    {
+        section_field(code, key): forms.CharField(
+            label=format_lazy("{} · {}", code, label), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+        for code, items in FORM_SECTIONS.items()
+        for key, label in items
+    },
+)

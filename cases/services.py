@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.scope import ensure_in_scope
+from locations.models import Unit
 
 from . import history
 from .deadlines import intervention_due, plan_due
@@ -68,6 +69,8 @@ def child_check(child: Child, *, new: bool, on: dt.date | None = None, accept_wa
     on = on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     warnings: dict[str, list[str]] = {}
+    if child.commune_id is not None and child.commune.level != Unit.Level.COMMUNE:
+        errors["commune"] = [_("Choose a commune, not a district or province.")]
     birth_year = child.date_of_birth.year if child.date_of_birth and not child.birth_year_only else child.birth_year
     birth_errors, _none = check_birth(
         date_of_birth=None if child.birth_year_only else child.date_of_birth,
@@ -330,6 +333,8 @@ def case_save(*, case: Case, user: Any, expected_version: int | None = None) -> 
         before = history.snapshot(stored)
         if case.status != stored.status:
             raise ValidationError({"status": _("Change the status with the workflow buttons.")})
+    if case.commune_id is not None and case.commune.level != Unit.Level.COMMUNE:
+        raise ValidationError({"commune": _("Choose a commune, not a district or province.")})
     if case.opened_on and case.opened_on > timezone.localdate():
         raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
     if case.emergency:

@@ -205,3 +205,87 @@ def test_merged_children_are_hidden_by_default(client_for, cast, records):
     Child.objects.filter(pk=records["reported"].pk).update(merged_into=records["own"])
     response = client_for(cast.commune).get(reverse("admin:cases_child_changelist"))
     assert names(response) == {"Nguyễn Thị Đào"}
+
+
+def test_birth_year_is_taken_from_the_date_of_birth(client_for, cast, units):
+    data = child_post(Child(full_name="Năm Sinh", date_of_birth=dt.date(2016, 5, 1), birth_year=2016, sex="M",
+                            commune=units.quang_trung), birth_year="")  # fmt: skip
+    response = client_for(cast.commune).post(reverse("admin:cases_child_add"), data)
+    assert response.status_code == 302
+    assert Child.objects.get(full_name="Năm Sinh").birth_year == 2016
+
+
+def test_a_district_is_not_a_commune(client_for, cast, units):
+    data = child_post(Child(full_name="Huyện", date_of_birth=dt.date(2016, 5, 1), birth_year=2016, sex="M",
+                            commune=units.kontum_city))  # fmt: skip
+    response = client_for(cast.district).post(reverse("admin:cases_child_add"), data)
+    assert "commune" in response.context["adminform"].form.errors
+    assert not Child.objects.filter(full_name="Huyện").exists()
+
+
+@pytest.fixture
+def no_personal_data(units):
+    """A user who may list children and cases but not see personal data."""
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+
+    user = User.objects.create_user("auditor", password="pw", role="province_manager", unit=units.kontum, is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(codename__in=["view_child", "view_case"]))
+    return user
+
+
+def test_sensitive_fields_hidden_without_personal_data_permission(client_for, cast, records, no_personal_data):
+    client = client_for(no_personal_data)
+    child_page = client.get(reverse("admin:cases_child_change", args=[records["own"].pk]))
+    assert child_page.status_code == 200 and "062315000123" not in child_page.content.decode()
+    case_page = client.get(reverse("admin:cases_case_change", args=[records["own_case"].pk]))
+    assert case_page.status_code == 200 and "abuse_details" not in case_page.content.decode()
+    api = client.get(f"/api/v1/children/{records['own'].pk}/").json()
+    assert "personal_id" not in api and api["full_name"] == "Nguyễn Thị Đào"
+
+
+@pytest.mark.parametrize(
+    ("who", "expected"),
+    [("commune", {"KT-0001", "reported"}), ("collaborator", {"reported"}), ("peer_commune", {"KT-0002"}),
+     ("province", {"KT-0001", "KT-0002", "reported"}), ("other_province", set())],
+)  # fmt: skip
+def test_each_role_sees_its_cases(client_for, cast, records, who, expected):
+    response = client_for(getattr(cast, who)).get(reverse("admin:cases_case_changelist"))
+    refs = {
+        "reported" if c.pk == records["reported_case"].pk else c.case_ref for c in response.context["cl"].result_list
+    }
+    assert refs == expected
+
+
+def test_collaborator_reports_a_child_and_sees_only_their_own(client_for, cast, records, units):
+    client = client_for(cast.collaborator)
+    data = child_post(Child(full_name="Báo Mới", date_of_birth=dt.date(2017, 5, 1), birth_year=2017, sex="F",
+                            commune=units.quang_trung))  # fmt: skip
+    assert client.post(reverse("admin:cases_child_add"), data).status_code == 302
+    assert Child.objects.get(full_name="Báo Mới").reported_by == cast.collaborator
+    assert names(client.get(reverse("admin:cases_child_changelist"))) == {"Trần Văn Báo", "Báo Mới"}
+
+
+def test_case_form_sections_are_checked(cast, units, records):
+    from django.core.exceptions import ValidationError
+
+    from cases.models import CaseForm
+    from cases.services import related_record_save
+
+    form = CaseForm(case=records["own_case"], form="03", filled_on=dt.date(2024, 6, 1), sections={"needs": "học"})
+    related_record_save(record=form, user=cast.commune)
+    assert form.filled_by == cast.commune
+    bad = CaseForm(case=records["own_case"], form="01", filled_on=dt.date(2024, 6, 1), sections={"needs": "x"})
+    with pytest.raises(ValidationError):
+        related_record_save(record=bad, user=cast.commune)
+
+
+def test_case_form_admin_shows_one_box_per_section(client_for, cast, records):
+    client = client_for(cast.commune)
+    url = reverse("admin:cases_caseform_add")
+    data = {"case": records["own_case"].pk, "form": "02", "filled_on": "01/06/2024", "s02_safety": "An toàn"}
+    assert client.post(url, data).status_code == 302
+    from cases.models import CaseForm
+
+    assert CaseForm.objects.get().sections == {"safety": "An toàn"}
