@@ -159,7 +159,7 @@ def _added_headers(header: str) -> list[str]:
     if _key(header) in {"commune_code", "unit_code"}:
         stem = header.strip().removesuffix("_code")
         return [f"current_{stem}_code", f"current_{stem}_note"]
-    return [f"{header.strip()} {_('(current)')}", _("Note on the current unit")]
+    return [_("%(column)s (current)") % {"column": header.strip()}, _("Note on the current unit")]
 
 
 def convert_file(source: Path, output: Path) -> ConversionReport:
