@@ -250,13 +250,34 @@ class CommuneStats(ReformTracked):
 
 class CaseQuerySet(ScopedQuerySet):
     def open_during(self, year: int) -> CaseQuerySet:
-        """Cases open at any time in ``year``: opened on or before Dec 31, not closed before Jan 1."""
-        return self.filter(opened_on__lte=dt.date(year, 12, 31)).filter(
-            Q(closed_on__isnull=True) | Q(closed_on__gte=dt.date(year, 1, 1))
+        """Cases open at any time in ``year``: opened on or before Dec 31, not closed before Jan 1.
+
+        A case closed before ``year`` and reopened only after it was closed all year long: it
+        does not count, although its closure date was cleared on reopening.
+        """
+        closed_all_year = CaseTransition.objects.filter(
+            case=models.OuterRef("pk"),
+            previous_closed_on__lt=dt.date(year, 1, 1),
+            on__gt=dt.date(year, 12, 31),
+        )
+        return (
+            self.filter(opened_on__lte=dt.date(year, 12, 31))
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=dt.date(year, 1, 1)))
+            .exclude(models.Exists(closed_all_year))
         )
 
-    def closed_during(self, year: int) -> CaseQuerySet:
-        return self.filter(closed_on__year=year, status=Case.Status.CLOSED)
+    def closed_during(self, year: int, *, outcome: str | None = None) -> CaseQuerySet:
+        """Cases closed in ``year`` (with ``outcome`` if given).
+
+        Counts a closure recorded as a workflow step even when the case was reopened later,
+        and a case imported already closed (no step) through its own closure date.
+        """
+        current = Q(status=Case.Status.CLOSED, closed_on__year=year)
+        steps = CaseTransition.objects.filter(case=models.OuterRef("pk"), to_status=Case.Status.CLOSED, on__year=year)
+        if outcome:
+            current &= Q(outcome=outcome)
+            steps = steps.filter(outcome=outcome)
+        return self.filter(current | Q(models.Exists(steps)))
 
     def overdue(self, *, now: dt.datetime) -> CaseQuerySet:
         """Open cases past a deadline: emergency intervention (12 hours) or the plan (5 working days)."""
