@@ -73,8 +73,15 @@ def units_in_scope(user: Any) -> UnitQuerySet:
         return Unit.objects.none()
     own = Unit.objects.at_or_below(unit)
     if unit.edition == Unit.Edition.CURRENT:
+        # Legacy communes that became part of the unit, and their legacy district and province, so that
+        # a legacy district- or province-level record that converted into the unit can still be saved.
         formed_from = Unit.objects.filter(successor_links__current__in=own.values("pk"))
-        return Unit.objects.filter(Q(pk__in=own.values("pk")) | Q(pk__in=formed_from.values("pk")))
+        return Unit.objects.filter(
+            Q(pk__in=own.values("pk"))
+            | Q(pk__in=formed_from.values("pk"))
+            | Q(pk__in=formed_from.values("district_id"))
+            | Q(pk__in=formed_from.values("province_id"))
+        )
     return own
 
 

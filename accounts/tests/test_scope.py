@@ -60,3 +60,20 @@ def test_anonymous_sees_nothing(units):
     _child(units.quang_trung).save()
     assert Child.objects.visible_to(AnonymousUser()).count() == 0
     assert Child.objects.visible_to(None).count() == 0
+
+
+def test_a_current_province_officer_may_save_a_legacy_district_level_record(cast, units):
+    from programs.models import ProtectionModel
+
+    model = ProtectionModel(
+        code="MH-HUYEN",
+        name="Điểm tham vấn",
+        kind="counselling_point",
+        unit=units.kontum_city,
+        established_on=dt.date(2018, 1, 1),
+    )
+    model.derive_current_unit()
+    assert model.current_unit == units.quangngai
+    ensure_in_scope(model, cast.current_province)
+    with pytest.raises(OutOfScope):
+        ensure_in_scope(model, cast.other_province)

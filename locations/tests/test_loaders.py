@@ -4,11 +4,19 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from locations.loaders import UnitLoadError, load_official_units, load_units_csv
 from locations.models import Unit, UnitConversion
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    # The assertions below match the English wording of the messages.
+    with translation.override("en"):
+        yield
 
 
 def test_kon_tum_legacy_has_10_districts_and_102_communes(units):

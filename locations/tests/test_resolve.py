@@ -1,11 +1,18 @@
 import datetime as dt
 
 import pytest
+from django.utils import translation
 
 from locations.models import Unit
 from locations.resolve import UnitCodebook, UnitNotFound, normalise_code, resolve_unit
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    with translation.override("en"):
+        yield
 
 
 def test_a_code_resolves_to_the_unit_valid_on_the_date(units):
