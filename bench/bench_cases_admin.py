@@ -1,0 +1,227 @@
+#!/usr/bin/env python
+"""Admin changelists of children and cases on 1,000,000 children and 200,000 cases (PostgreSQL).
+
+    python bench/bench_cases_admin.py [--database-url postgres://postgres@127.0.0.1:5432/cpmis_bench_cases]
+                                      [--children 1000000] [--cases 200000]
+
+Runs on a scratch database of its own (created, migrated and filled with set-based SQL the
+first time; refilled when the sizes differ); the environment's ``DATABASE_URL`` is replaced for
+this process. Prints, for a commune officer and a province officer, the number of SQL queries
+and the median time of three renders of each changelist page (after one warm-up render), and
+the query plan of the accent-insensitive name search.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/cpmis_bench_cases"
+
+FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "A", "Y"]
+MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", "Hữu", "Thanh", "Quốc"]
+GIVEN = ["An", "Bình", "Chi", "Dũng", "Đào", "Hà", "Hùng", "Lan", "Mai", "Nam", "Phúc", "Sang", "Thảo", "Vy", "Blin",
+         "Hiền", "Khánh", "Linh", "Long", "Quân", "Tâm", "Trang", "Tuấn", "Yến", "Xuân", "Hoa", "Bảo"]  # fmt: skip
+STATUSES = ["received", "verified", "initial_assessment", "detailed_assessment", "plan_approved", "in_progress",
+            "review", "closed", "closed", "closed"]  # fmt: skip
+OUTCOMES = ["goal_achieved", "partially_achieved", "not_achieved", "transferred", "moved_away", "aged_out", "deceased"]
+
+
+def parse_args() -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    parser.add_argument("--children", type=int, default=1_000_000)
+    parser.add_argument("--cases", type=int, default=200_000)
+    return parser.parse_args()
+
+
+def ensure_database(url: str) -> None:
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    if not parts.scheme.startswith(("postgres", "pgsql")):
+        sys.exit("This benchmark needs PostgreSQL.")
+    name = parts.path.lstrip("/")
+    if not name.startswith("cpmis_bench"):
+        sys.exit("Refusing to fill a database whose name does not start with cpmis_bench.")
+    with psycopg.connect(parts._replace(path="/postgres").geturl(), autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def setup_django(url: str) -> None:
+    os.environ["DATABASE_URL"] = url
+    os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.test.utils import setup_test_environment
+
+    # Makes the template context of a response available, to read the number of rows shown.
+    setup_test_environment()
+
+
+def sql_array(values: list[str]) -> str:
+    return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def fill(children: int, cases: int) -> None:
+    """Children and cases spread over the communes of legacy Kon Tum, with set-based SQL."""
+    from django.db import connection, transaction
+
+    from locations.text import fold
+
+    fam, mid, giv = sql_array(FAMILY), sql_array(MIDDLE), sql_array(GIVEN)
+    ffam, fmid, fgiv = (sql_array([fold(x) for x in lst]) for lst in (FAMILY, MIDDLE, GIVEN))
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(
+            "TRUNCATE cases_changerecord, cases_casetransition, cases_case_circumstances, cases_case, "
+            "cases_childcategory, cases_child_risks, cases_surveyrecord, cases_childmerge, cases_child CASCADE"
+        )
+        cur.execute(
+            """CREATE TEMP TABLE bench_communes AS
+               SELECT row_number() OVER (ORDER BY u.code) - 1 AS i, u.id,
+                      (SELECT c.current_id FROM locations_unitconversion c WHERE c.legacy_id = u.id
+                       ORDER BY c.rank LIMIT 1) AS current_id
+               FROM locations_unit u JOIN locations_unit p ON p.id = u.province_id
+               WHERE u.level = 'commune' AND u.edition = 'legacy' AND p.code = '62'"""
+        )
+        cur.execute("SELECT count(*) FROM bench_communes")
+        n_communes = cur.fetchone()[0]
+        started = time.perf_counter()
+        cur.execute(
+            f"""INSERT INTO cases_child (full_name, name_folded, date_of_birth, birth_year, birth_year_only, sex,
+                    ethnicity, personal_id, child_ref, commune_id, current_unit_id, current_unit_to_review, village,
+                    caregiver_name, caregiver_relation, caregiver_phone, in_school, notes, version, created_at,
+                    updated_at)
+                SELECT f[1+g%%{len(FAMILY)}] || ' ' || m[1+(g/7)%%{len(MIDDLE)}] || ' ' || gv[1+(g/13)%%{len(GIVEN)}],
+                       ff[1+g%%{len(FAMILY)}] || ' ' || fm[1+(g/7)%%{len(MIDDLE)}] || ' ' || fg[1+(g/13)%%{len(GIVEN)}],
+                       DATE '2009-01-01' + (g*37)%%5800, EXTRACT(YEAR FROM DATE '2009-01-01' + (g*37)%%5800), false,
+                       CASE WHEN g%%2=0 THEN 'M' ELSE 'F' END, lpad((1+g%%54)::text, 2, '0'), '', 'B' || g,
+                       c.id, c.current_id, false, 'Thôn ' || (g%%9), '', '', '', g%%5<>0, '', 0, now(), now()
+                FROM generate_series(1, %s) g
+                CROSS JOIN LATERAL (SELECT {fam} f, {mid} m, {giv} gv, {ffam} ff, {fmid} fm, {fgiv} fg) names
+                JOIN bench_communes c ON c.i = g %% {n_communes}""",
+            [children],
+        )
+        child_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        cur.execute(
+            f"""INSERT INTO cases_case (case_ref, child_id, commune_id, current_unit_id, current_unit_to_review,
+                    opened_on, status, emergency, closed_on, outcome, notes, abuse_details, intervention_due_at,
+                    assessed_on, plan_due_on, version, created_at, updated_at)
+                SELECT 'BC-' || g, ch.id, ch.commune_id, ch.current_unit_id, false, o.opened,
+                       s.status, g%%20=0,
+                       CASE WHEN s.status='closed' THEN o.opened + 90 END,
+                       CASE WHEN s.status='closed' THEN ({sql_array(OUTCOMES)})[1+g%%{len(OUTCOMES)}] ELSE '' END,
+                       '', '',
+                       CASE WHEN g%%20=0 THEN o.opened + interval '12 hours' END,
+                       CASE WHEN s.status='detailed_assessment' THEN o.opened + 20 END,
+                       CASE WHEN s.status='detailed_assessment' THEN o.opened + 27 END,
+                       0, now(), now()
+                FROM generate_series(1, %s) g
+                JOIN LATERAL (SELECT id, commune_id, current_unit_id FROM cases_child
+                              WHERE id = (SELECT min(id) FROM cases_child) + (g*5) %% %s) ch ON true
+                CROSS JOIN LATERAL (SELECT DATE '2018-01-01' + (g*13)%%2900 AS opened) o
+                CROSS JOIN LATERAL (SELECT ({sql_array(STATUSES)})[1+g%%{len(STATUSES)}] AS status) s""",
+            [cases, children],
+        )
+        case_seconds = time.perf_counter() - started
+        # One child in five has a category (SC01..SC14 in turn), recorded on the first of the year.
+        cur.execute(
+            """INSERT INTO cases_childcategory (child_id, category_id, recorded_on)
+               SELECT ch.id, cat.id, DATE '2024-01-01' FROM cases_child ch
+               JOIN cases_category cat ON cat.code = 'SC' || lpad((1 + ch.id % 14)::text, 2, '0')
+               WHERE ch.id % 5 = 0"""
+        )
+        cur.execute("ANALYZE cases_childcategory")
+        cur.execute("ANALYZE cases_child")
+        cur.execute("ANALYZE cases_case")
+    print(f"filled: {children:,} children in {child_seconds:.1f} s, {cases:,} cases in {case_seconds:.1f} s")
+
+
+def ensure_data(children: int, cases: int) -> None:
+    from django.core.management import call_command
+
+    from cases.models import Case, Child, ChildCategory
+    from locations.loaders import load_official_units
+    from locations.models import Unit
+
+    call_command("migrate", verbosity=0)
+    if not Unit.objects.filter(edition="legacy", level="province", code="62").exists():
+        load_official_units(edition="legacy", provinces=["62"])
+        load_official_units(edition="current", provinces=["51"])
+    complete = ChildCategory.objects.exists()
+    if not complete or Child.objects.count() != children or Case.objects.count() != cases:
+        fill(children, cases)
+
+
+def measure(client, url: str, params: dict[str, str]) -> tuple[int, float, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url, params)  # warm-up
+    timings = []
+    queries = 0
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url, params)
+            timings.append((time.perf_counter() - started) * 1000)
+        queries = len(ctx.captured_queries)
+        assert response.status_code == 200, (url, response.status_code)
+    return queries, statistics.median(timings), response.context["cl"].result_count
+
+
+def main() -> None:
+    args = parse_args()
+    ensure_database(args.database_url)
+    setup_django(args.database_url)
+    from django.db import connection
+    from django.test import Client
+    from django.urls import reverse
+
+    from accounts.services import user_upsert
+    from locations.models import Unit
+
+    ensure_data(args.children, args.cases)
+    kontum = Unit.objects.get(edition="legacy", level="province", code="62")
+    commune = Unit.objects.get(edition="legacy", level="commune", code="23281")
+    users = {
+        "commune officer (23281)": user_upsert(username="bench_commune", role="commune_officer", unit=commune)[0],
+        "province officer (62)": user_upsert(username="bench_province", role="province_officer", unit=kontum)[0],
+    }
+    pages = [
+        ("children", reverse("admin:cases_child_changelist"), {}),
+        ("children, name search 'nguyen van'", reverse("admin:cases_child_changelist"), {"q": "nguyen van"}),
+        ("children, category + sex + age filters", reverse("admin:cases_child_changelist"),
+         {"category": "SC04", "sex": "F", "age": "11-15"}),
+        ("cases", reverse("admin:cases_case_changelist"), {}),
+        ("cases, overdue", reverse("admin:cases_case_changelist"), {"overdue": "yes"}),
+        ("cases, status=closed", reverse("admin:cases_case_changelist"), {"status__exact": "closed"}),
+        ("cases, search 'tran'", reverse("admin:cases_case_changelist"), {"q": "tran"}),
+    ]  # fmt: skip
+    print(f"{'user':26} {'page':42} {'queries':>7} {'ms':>8} {'rows':>9}")
+    for label, user in users.items():
+        client = Client()
+        client.force_login(user)
+        for name, url, params in pages:
+            queries, ms, rows = measure(client, url, params)
+            print(f"{label:26} {name:42} {queries:7d} {ms:8.0f} {rows:9,d}")
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN SELECT id FROM cases_child WHERE name_folded LIKE %s LIMIT 50", ["%nguyen van an%"])
+        plan = "\n  ".join(row[0] for row in cur.fetchall())
+    print("\nname search plan:\n  " + plan)
+
+
+if __name__ == "__main__":
+    main()
