@@ -150,6 +150,8 @@ class ProtectionModelAdmin(ScopedModelAdmin):
             super()
             .get_queryset(request)
             .annotate(members_now=Count("members", filter=Q(members__left_on__isnull=True), distinct=True))
+            # GROUP BY drops the default ordering; paginated lists need a stable one.
+            .order_by("code")
         )
 
     def get_inlines(self, request: HttpRequest, obj: ProtectionModel | None) -> list[Any]:
