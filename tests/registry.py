@@ -41,7 +41,8 @@ def project_classes(base: type, module_names: list[str]) -> list[type]:
     for module_name in module_names:
         for module in project_modules(module_name):
             for _name, obj in inspect.getmembers(module, inspect.isclass):
-                if issubclass(obj, base) and obj.__module__.split(".")[0] in PROJECT_APPS:
+                # Only classes defined in this module; imported bases are checked where they live.
+                if issubclass(obj, base) and obj.__module__ == module.__name__:
                     found.append(obj)
     return sorted(set(found), key=lambda cls: f"{cls.__module__}.{cls.__qualname__}")
 
