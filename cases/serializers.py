@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accounts.scoped_api import ScopedModelSerializer, ScopedSlugRelatedField
+from accounts import scoped_api
+from accounts.scoped_api import ScopedSlugRelatedField
 from locations.models import Unit
 
 from .models import Case, CaseTransition, Category, Child, RiskFactor
@@ -35,13 +36,11 @@ class VersionedMixin:
         return attrs
 
 
-class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, ScopedModelSerializer):
+class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedModelSerializer):
     sensitive_fields = ("personal_id", "caregiver_phone")
     commune = ScopedSlugRelatedField(slug_field="code", queryset=Unit.objects.filter(level=Unit.Level.COMMUNE))
     categories = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
-    risks = serializers.SlugRelatedField(
-        slug_field="code", many=True, queryset=RiskFactor.objects.all(), required=False
-    )
+    risks = ScopedSlugRelatedField(slug_field="code", many=True, queryset=RiskFactor.objects.all(), required=False)
     version = serializers.IntegerField(required=False)
     accept_warnings = serializers.BooleanField(write_only=True, required=False, default=False)
 
@@ -80,12 +79,13 @@ class TransitionSerializer(serializers.ModelSerializer):
     class Meta:
         model = CaseTransition
         fields = ["from_status", "to_status", "on", "at", "user", "note", "outcome", "previous_closed_on"]
+        read_only_fields = fields
 
 
-class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, ScopedModelSerializer):
+class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedModelSerializer):
     sensitive_fields = ("abuse_details", "notes")
     commune = ScopedSlugRelatedField(slug_field="code", queryset=Unit.objects.filter(level=Unit.Level.COMMUNE))
-    circumstances = serializers.SlugRelatedField(
+    circumstances = ScopedSlugRelatedField(
         slug_field="code", many=True, queryset=Category.objects.all(), required=False
     )
     transitions = TransitionSerializer(many=True, read_only=True)
