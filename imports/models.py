@@ -36,7 +36,7 @@ class ImportJob(models.Model):
     owner rule applies through ``created_by``.
     """
 
-    scope = Scope(unit="unit", owner="created_by")
+    scope = Scope(unit="unit", current="unit__successor_links__current", owner="created_by")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")

@@ -114,7 +114,7 @@ def case_figures(*, user: Any, area: ReportArea) -> Figures:
     breakdown rows may add up to more than the total.
     """
     qs = area.records(Case, user).open_during(area.year)
-    success = Q(pk__in=Case.objects.closed_during(area.year).filter(outcome=Case.Outcome.GOAL_ACHIEVED).values("pk"))
+    success = Q(pk__in=Case.objects.closed_during(area.year, outcome=Case.Outcome.GOAL_ACHIEVED).values("pk"))
     aggregates = {
         "children_managed": Count("child", distinct=True),
         "cases_closed_success": Count("child", filter=success, distinct=True),

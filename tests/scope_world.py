@@ -161,3 +161,84 @@ def build_attachment(commune: Unit):
     from outreach.models import EventAttachment
 
     return EventAttachment.objects.create(event=build_event(commune), file="outreach/sheet.pdf", caption="Danh sách")
+
+
+@builds("cases.SupportPlan")
+def build_support_plan(commune: Unit):
+    from cases.models import SupportPlan
+
+    return SupportPlan.objects.create(
+        case=build_case(commune), cycle=1, decision_no=f"{n()}/QĐ-UBND", decision_on=dt.date(2020, 6, 1)
+    )
+
+
+@builds("cases.PlanAction")
+def build_plan_action(commune: Unit):
+    from cases.models import PlanAction
+
+    return PlanAction.objects.create(
+        plan=build_support_plan(commune), action=f"Hỗ trợ {n()}", responsible="Cán bộ xã", due_on=dt.date(2020, 7, 1)
+    )
+
+
+@builds("cases.ServiceDelivery")
+def build_service_delivery(commune: Unit):
+    from cases.models import ServiceDelivery
+
+    return ServiceDelivery.objects.create(case=build_case(commune), on=dt.date(2020, 6, 5), kind="health")
+
+
+@builds("cases.CaseNote")
+def build_case_note(commune: Unit):
+    from cases.models import CaseNote
+
+    return CaseNote.objects.create(case=build_case(commune), on=dt.date(2020, 6, 5), text=f"Ghi chép {n()}")
+
+
+@builds("cases.CaseForm")
+def build_case_form(commune: Unit):
+    from cases.models import CaseForm
+
+    return CaseForm.objects.create(
+        case=build_case(commune), form="02", filled_on=dt.date(2020, 5, 3), sections={"safety": "An toàn"}
+    )
+
+
+@builds("cases.CaseAttachment")
+def build_case_attachment(commune: Unit):
+    from django.core.files.base import ContentFile
+
+    from cases.models import CaseAttachment
+
+    attachment = CaseAttachment(case=build_case(commune), title=f"Biên bản {n()}")
+    attachment.file.save("bien-ban.txt", ContentFile(b"scan"), save=False)
+    attachment.save()
+    return attachment
+
+
+@builds("cases.ChildMerge")
+def build_child_merge(commune: Unit):
+    from cases.models import ChildMerge
+
+    return ChildMerge.objects.create(kept=build_child(commune), merged=build_child(commune), moved={"cases": 0})
+
+
+@builds("cases.ChangeRecord")
+def build_change_record(commune: Unit):
+    from cases.models import ChangeRecord
+
+    return ChangeRecord.objects.create(child=build_child(commune), action="created")
+
+
+@builds("imports.ImportJob")
+def build_import_job(commune: Unit):
+    from django.core.files.base import ContentFile
+
+    from imports.models import ImportJob
+
+    job = ImportJob(
+        kind="children", file_name="tre-em.csv", file_hash="0" * 64, unit=commune, created_by=build_user(commune)
+    )
+    job.file.save("tre-em.csv", ContentFile(b"survey_year\n"), save=False)
+    job.save()
+    return job
