@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.utils import translation
@@ -118,7 +119,10 @@ def parse_bool(value: Any) -> bool | None:
         return None
     if isinstance(value, bool):
         return value
-    key = fold(str(value))
+    raw = str(value).strip().lower()
+    if raw in ("1", "0", "x", ""):
+        return None if raw == "" else raw != "0"
+    key = fold(raw)
     if key == "":
         return None
     if key in YES:
@@ -128,9 +132,15 @@ def parse_bool(value: Any) -> bool | None:
     raise CellError(_("%(value)s is not yes or no (use 1/0, có/không, x).") % {"value": value})
 
 
+_SEX = {"m": "M", "nam": "M", "male": "M", "1": "M", "f": "F", "nu": "F", "nữ": "F", "female": "F", "2": "F"}
+
+
 def parse_sex(value: Any) -> str | None:
     if is_empty(value):
         return None
+    fast = _SEX.get(str(value).strip().lower())
+    if fast:
+        return fast
     key = fold(str(value))
     if key in {"m", "nam", "male", "1"}:
         return "M"
@@ -143,20 +153,22 @@ def parse_choice(value: Any, choices: dict[str, str]) -> str | None:
     """A key of ``choices`` (key → label), accepting the label too, accent-insensitively."""
     if is_empty(value):
         return None
-    key = fold(str(value))
-    for choice, label in choices.items():
-        if key == fold(choice) or key in _label_keys(label):
-            return choice
+    choice = _choice_lookup(tuple(choices.items())).get(fold(str(value)))
+    if choice is not None:
+        return choice
     raise CellError(_("%(value)s is not one of: %(choices)s.") % {"value": value, "choices": ", ".join(choices)})
 
 
-def _label_keys(label: Any) -> set[str]:
-    """A choice's label in both languages, folded (files mix them)."""
-    keys = {fold(str(label))}
-    for language in ("vi", "en"):
+@lru_cache(maxsize=64)
+def _choice_lookup(choices: tuple[tuple[str, Any], ...]) -> dict[str, str]:
+    """Folded key or label (in both languages: files mix them) → key."""
+    lookup: dict[str, str] = {}
+    for language in ("en", "vi"):
         with translation.override(language):
-            keys.add(fold(str(label)))
-    return keys
+            for choice, label in choices:
+                lookup[fold(str(label))] = choice
+    lookup.update({fold(choice): choice for choice, _label in choices})
+    return lookup
 
 
 def parse_codes(value: Any) -> list[str]:

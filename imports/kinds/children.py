@@ -11,18 +11,27 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
 from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord
 from cases.validators import check_birth, check_personal_id
 from imports import cells
+from imports.bulk import bulk_insert, bulk_update_fields
 from locations.text import fold
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, set_current_unit
+
+# Lazy: formatted only when a duplicate is found, not once per row.
+PERSONAL_ID = gettext_lazy("personal ID")
+CHILD_REF = gettext_lazy("child reference")
+SAME_CHILD = gettext_lazy("child (name, date of birth, sex, commune)")
 
 
 def _ethnicity(value: Any) -> str | None:
@@ -40,6 +49,21 @@ def _personal_id(value: Any) -> str:
         text = text[:-2]
     # Spreadsheets drop the leading zero of a number.
     return text.zfill(12) if text.isdigit() and len(text) == 11 else text
+
+
+@dataclass(eq=False)
+class NewChild:
+    """A child the file adds; a model instance only when it is written."""
+
+    values: dict[str, Any]
+    unit: Any
+    succession: Any
+    pk: int | None = None
+
+    def build(self, *, reported_by: Any) -> Child:
+        child = Child(commune=self.unit, reported_by=reported_by, **self.values)
+        set_current_unit(child, self.succession)
+        return child
 
 
 class ChildrenSpec(KindSpec):
@@ -112,42 +136,76 @@ class ChildrenSpec(KindSpec):
             row.payload["name_key"] = fold(v["full_name"])
             year = v["survey_year"]
             if v.get("personal_id"):
-                ctx.claim(("pid", v["personal_id"], year), row, "personal_id", _("personal ID"))
+                ctx.claim(("pid", v["personal_id"], year), row, "personal_id", PERSONAL_ID)
             if v.get("child_ref"):
-                ctx.claim(("ref", v["child_ref"], year), row, "child_ref", _("child reference"))
+                ctx.claim(("ref", v["child_ref"], year), row, "child_ref", CHILD_REF)
             birth = v["date_of_birth"]
             ctx.claim(
                 ("name", row.payload["name_key"], birth.date, birth.year, v["sex"], unit.pk, year),
                 row,
                 "full_name",
-                _("child (name, date of birth, sex, commune)"),
+                SAME_CHILD,
             )
         live = [r for r in live if r.ok]
         self._match(live, ctx)
         self._plan(live, ctx)
 
+    # Existing rows are read as plain values (not model instances): a batch of 2,000 rows
+    # matches 2,000 children, and building instances was most of the preview's time.
+    CHILD_ATTNAMES = [
+        "full_name",
+        "name_folded",
+        "date_of_birth",
+        "birth_year",
+        "birth_year_only",
+        "sex",
+        "ethnicity",
+        "personal_id",
+        "child_ref",
+        "village",
+        "caregiver_name",
+        "caregiver_phone",
+        "in_school",
+        "notes",
+        "commune_id",
+        "current_unit_id",
+        "current_unit_to_review",
+    ]
+
+    MATCH_FIELDS = ("id", *CHILD_ATTNAMES)
+
     def _match(self, rows: list[Row], ctx: Context) -> None:
         pids = {r.values["personal_id"] for r in rows if r.values.get("personal_id")}
         refs = {r.values["child_ref"] for r in rows if r.values.get("child_ref")}
-        by_pid: dict[str, Child] = {}
-        by_ref: dict[str, Child] = {}
+        by_pid: dict[str, dict] = {}
+        by_ref: dict[str, dict] = {}
         if pids or refs:
             # Matching sees every child (keys are unique), scope is checked on the match.
-            for child in Child.objects.filter(Q(personal_id__in=pids) | Q(child_ref__in=refs)):
-                if child.personal_id in pids:
-                    by_pid[child.personal_id] = child
-                if child.child_ref in refs:
-                    by_ref[child.child_ref] = child
-        names = {r.payload["name_key"] for r in rows}
-        years = {r.values["date_of_birth"].year for r in rows}
-        units = {r.payload["unit"].pk for r in rows} | {
-            r.payload["succession"].current.pk for r in rows if r.payload["succession"].current
-        }
-        by_name: dict[tuple[str, int], list[Child]] = defaultdict(list)
-        for child in Child.objects.filter(name_folded__in=names, birth_year__in=years).filter(
-            Q(commune_id__in=units) | Q(current_unit_id__in=units)
-        ):
-            by_name[(child.name_folded, child.birth_year)].append(child)
+            for child in Child.objects.filter(Q(personal_id__in=pids) | Q(child_ref__in=refs)).values(
+                *self.MATCH_FIELDS
+            ):
+                if child["personal_id"] in pids:
+                    by_pid[child["personal_id"]] = child
+                if child["child_ref"] in refs:
+                    by_ref[child["child_ref"]] = child
+        # Rows matched by a unique key need no name lookup.
+        rest = [
+            r
+            for r in rows
+            if not (by_pid.get(r.values.get("personal_id") or "") or by_ref.get(r.values.get("child_ref") or ""))
+        ]
+        by_name: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        if rest:
+            names = {r.payload["name_key"] for r in rest}
+            years = {r.values["date_of_birth"].year for r in rest}
+            units = {r.payload["unit"].pk for r in rest} | {
+                r.payload["succession"].current.pk for r in rest if r.payload["succession"].current
+            }
+            found = Child.objects.filter(name_folded__in=names, birth_year__in=years).filter(
+                Q(commune_id__in=units) | Q(current_unit_id__in=units)
+            )
+            for child in found.values(*self.MATCH_FIELDS):
+                by_name[(child["name_folded"], child["birth_year"])].append(child)
         for row in rows:
             v = row.values
             child = by_pid.get(v.get("personal_id") or "") or by_ref.get(v.get("child_ref") or "")
@@ -157,46 +215,41 @@ class ChildrenSpec(KindSpec):
             same_place = [
                 c
                 for c in by_name.get((row.payload["name_key"], birth.year), [])
-                if c.commune_id == unit.pk or (current is not None and c.current_unit_id == current.pk)
+                if c["commune_id"] == unit.pk or (current is not None and c["current_unit_id"] == current.pk)
             ]
             if child is None:
                 for candidate in same_place:
                     same_birth = (
-                        candidate.date_of_birth == birth.date
-                        if birth.date and not candidate.birth_year_only
-                        else candidate.birth_year_only and birth.date is None
+                        candidate["date_of_birth"] == birth.date
+                        if birth.date and not candidate["birth_year_only"]
+                        else candidate["birth_year_only"] and birth.date is None
                     )
-                    if same_birth and candidate.sex == v["sex"]:
+                    if same_birth and candidate["sex"] == v["sex"]:
                         child = candidate
                         break
-            if child is not None and not self._child_in_scope(child, ctx):
-                column = "personal_id" if v.get("personal_id") == child.personal_id else "child_ref"
+            if child is not None and not ctx.in_scope_id(child["commune_id"], child["current_unit_id"]):
+                column = "personal_id" if v.get("personal_id") == child["personal_id"] else "child_ref"
                 row.error(column, _("This value is already used by another record."))
                 continue
-            if child is not None and v.get("personal_id") and child.personal_id not in ("", v["personal_id"]):
+            if child is not None and v.get("personal_id") and child["personal_id"] not in ("", v["personal_id"]):
                 row.error(
                     "personal_id",
-                    _("The matched child has another personal ID (%(pid)s).") % {"pid": child.personal_id},
+                    _("The matched child has another personal ID (%(pid)s).") % {"pid": child["personal_id"]},
                 )
                 continue
-            row.payload["child"] = child
+            row.payload["existing"] = child
             if child is None:
                 for candidate in same_place:
-                    if self._child_in_scope(candidate, ctx):
+                    if ctx.in_scope_id(candidate["commune_id"], candidate["current_unit_id"]):
                         ctx.duplicates.append(
                             {
                                 "row": row.number,
                                 "full_name": v["full_name"],
-                                "child_id": candidate.pk,
-                                "existing": str(candidate),
+                                "child_id": candidate["id"],
+                                "existing": f"{candidate['full_name']} ({candidate['birth_year']})",
                                 "reason": _("Same name, year of birth and commune; other sex or date of birth."),
                             }
                         )
-
-    def _child_in_scope(self, child: Child, ctx: Context) -> bool:
-        if ctx.allowed_unit_ids is None:
-            return True
-        return child.commune_id in ctx.allowed_unit_ids or child.current_unit_id in ctx.allowed_unit_ids
 
     def _child_values(self, row: Row) -> dict[str, Any]:
         v = row.values
@@ -217,20 +270,25 @@ class ChildrenSpec(KindSpec):
             values["in_school"] = v["in_school"]
         return values
 
+    RECORD_VALUES = ("id", "child_id", "survey_year", "commune_id", "village", "in_school", "notes")
+
     def _plan(self, rows: list[Row], ctx: Context) -> None:
         categories, risks = self._codes(ctx)
-        child_ids = [r.payload["child"].pk for r in rows if r.payload.get("child")]
-        records: dict[tuple[int, int], SurveyRecord] = {}
+        matched = {r.payload["existing"]["id"]: r.payload["existing"] for r in rows if r.payload.get("existing")}
+        records: dict[tuple[int, int], dict] = {}
         links: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
-        if child_ids:
-            for record in SurveyRecord.objects.filter(child_id__in=child_ids):
-                records[(record.child_id, record.survey_year)] = record
-            through_c = SurveyRecord.categories.through.objects.filter(surveyrecord__child_id__in=child_ids)
-            for record_id, category_id in through_c.values_list("surveyrecord_id", "category_id"):
-                links[record_id][0].add(category_id)
-            through_r = SurveyRecord.risks.through.objects.filter(surveyrecord__child_id__in=child_ids)
-            for record_id, risk_id in through_r.values_list("surveyrecord_id", "riskfactor_id"):
-                links[record_id][1].add(risk_id)
+        if matched:
+            ids = list(matched)
+            for record in SurveyRecord.objects.filter(child_id__in=ids).values(*self.RECORD_VALUES):
+                records[(record["child_id"], record["survey_year"])] = record
+            record_ids = [r["id"] for r in records.values()]
+            if record_ids:
+                through_c = SurveyRecord.categories.through.objects.filter(surveyrecord_id__in=record_ids)
+                for record_id, category_id in through_c.values_list("surveyrecord_id", "category_id"):
+                    links[record_id][0].add(category_id)
+                through_r = SurveyRecord.risks.through.objects.filter(surveyrecord_id__in=record_ids)
+                for record_id, risk_id in through_r.values_list("surveyrecord_id", "riskfactor_id"):
+                    links[record_id][1].add(risk_id)
         latest_year: dict[int, int] = {}
         for child_id, year in records:
             latest_year[child_id] = max(year, latest_year.get(child_id, 0))
@@ -238,12 +296,10 @@ class ChildrenSpec(KindSpec):
         pending: dict[tuple, Child] = {}
         for row in rows:
             v = row.values
-            child: Child | None = row.payload.get("child")
+            existing = row.payload.get("existing")
             unit = row.payload["unit"]
+            succession = row.payload["succession"]
             values = self._child_values(row)
-            keys = self._identity_keys(row)
-            if child is None:
-                child = next((pending[k] for k in keys if k in pending), None)
             wanted_c = {categories[c] for c in v.get("circumstances", [])}
             wanted_r = {risks[c] for c in v.get("risks", [])}
             record_values = {
@@ -252,39 +308,50 @@ class ChildrenSpec(KindSpec):
                 "in_school": v.get("in_school"),
                 "notes": v.get("notes", ""),
             }
-            if child is None:
-                child = Child(commune=unit, reported_by=ctx.user if ctx.user.pk else None, **values)
-                set_current_unit(child, row.payload["succession"])
+            child: Child | NewChild | None = None
+            child_changed = False
+            if existing is None:
+                keys = self._identity_keys(row)
+                # The new child is built only when written; a preview needs none.
+                child = next((pending[k] for k in keys if k in pending), None)
+                if child is None:
+                    child = NewChild(values=values, unit=unit, succession=succession)
+                    child_changed = True
+                    pending.update(dict.fromkeys(keys, child))
                 row.action = NEW
-                child_changed = True
-                pending.update(dict.fromkeys(keys, child))
-            elif child.pk is None:
-                row.action = NEW
-                child_changed = False
+                record = None
             else:
-                latest = latest_year.get(child.pk, 0)
-                if v["survey_year"] >= latest and child.commune_id != unit.pk:
+                have = existing
+                if v["survey_year"] >= latest_year.get(existing["id"], 0) and have["commune_id"] != unit.pk:
                     values["commune_id"] = unit.pk
-                child_changed = changed(child, values)
-                if "commune_id" in values and child_changed:
-                    set_current_unit(child, row.payload["succession"])
-                row.action = UPDATED if child_changed else UNCHANGED
-            record = records.get((child.pk, v["survey_year"])) if child.pk else None
+                    values["current_unit_id"] = succession.current.pk if succession.current else None
+                    values["current_unit_to_review"] = succession.needs_review
+                differs = {k: val for k, val in values.items() if have.get(k) != val}
+                if differs:
+                    child = Child(**{**have, **differs}, updated_at=timezone.now())
+                    child_changed = True
+                row.action = UPDATED if differs else UNCHANGED
+                row.payload["child_differs"] = tuple(differs)
+                record = records.get((existing["id"], v["survey_year"]))
             if record is None:
-                record = SurveyRecord(child=child, survey_year=v["survey_year"], **record_values)
-                set_current_unit(record, row.payload["succession"])
                 record_changed = True
+                record_id = None
             else:
-                have_c, have_r = links.get(record.pk, (set(), set()))
-                record_changed = changed(record, record_values) or have_c != wanted_c or have_r != wanted_r
-                if record_changed:
-                    set_current_unit(record, row.payload["succession"])
+                have_c, have_r = links.get(record["id"], (set(), set()))
+                record_changed = (
+                    any(record[k] != val for k, val in record_values.items())
+                    or have_c != wanted_c
+                    or have_r != wanted_r
+                )
+                record_id = record["id"]
             if record_changed and row.action == UNCHANGED:
                 row.action = UPDATED
             row.payload.update(
                 child=child,
+                child_id=existing["id"] if existing else None,
                 child_changed=child_changed,
-                record=record,
+                record_id=record_id,
+                record_values=record_values,
                 record_changed=record_changed,
                 categories=wanted_c,
                 risks=wanted_r,
@@ -292,15 +359,9 @@ class ChildrenSpec(KindSpec):
 
     def _identity_keys(self, row: Row) -> list[tuple]:
         v = row.values
+        birth = v["date_of_birth"]
         keys: list[tuple] = [
-            (
-                "name",
-                row.payload["name_key"],
-                v["date_of_birth"].date,
-                v["date_of_birth"].year,
-                v["sex"],
-                row.payload["unit"].pk,
-            )
+            ("name", row.payload["name_key"], birth.date, birth.year, v["sex"], row.payload["unit"].pk)
         ]
         if v.get("personal_id"):
             keys.append(("pid", v["personal_id"]))
@@ -331,30 +392,37 @@ class ChildrenSpec(KindSpec):
 
     def write(self, rows: list[Row], ctx: Context) -> None:
         rows = [r for r in rows if r.action in (NEW, UPDATED)]
-        new_children = list({id(c): c for c in (r.payload["child"] for r in rows) if c.pk is None}.values())
-        Child.objects.bulk_create(new_children)
-        changed_children = list(
-            {
-                id(c): c
-                for r in rows
-                if r.payload["child_changed"] and r.action == UPDATED
-                for c in [r.payload["child"]]
-            }.values()
-        )
+        reporter = ctx.user if ctx.user.pk else None
+        new_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, NewChild)}.values())
+        built = [c.build(reported_by=reporter) for c in new_children]
+        bulk_insert(Child, built)
+        for new, child in zip(new_children, built, strict=True):
+            new.pk = child.pk
+        changed_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, Child)}.values())
         if changed_children:
-            Child.objects.bulk_update(changed_children, self.CHILD_FIELDS)
+            # Only the columns that changed: untouched indexed columns keep updates cheap.
+            touched = {name.removesuffix("_id") for r in rows for name in r.payload.get("child_differs", ())}
+            fields = [f for f in self.CHILD_FIELDS if f in touched]
+            bulk_update_fields(Child, changed_children, [*fields, "updated_at"])
         record_rows = [r for r in rows if r.payload["record_changed"]]
         records = []
         for row in record_rows:
-            record = row.payload["record"]
-            record.child_id = row.payload["child"].pk
+            child_id = row.payload["child_id"] or row.payload["child"].pk
+            row.payload["child_id"] = child_id
+            record = SurveyRecord(
+                id=row.payload["record_id"],
+                child_id=child_id,
+                survey_year=row.values["survey_year"],
+                **row.payload["record_values"],
+            )
+            set_current_unit(record, row.payload["succession"])
             records.append(record)
-        SurveyRecord.objects.bulk_create(
-            records,
-            update_conflicts=True,
-            unique_fields=["child", "survey_year"],
-            update_fields=self.RECORD_FIELDS,
-        )
+        bulk_insert(SurveyRecord, [r for r in records if r.pk is None])
+        changed_records = [r for r in records if r.pk is not None]
+        if changed_records:
+            bulk_update_fields(SurveyRecord, changed_records, self.RECORD_FIELDS)
+        for row, record in zip(record_rows, records, strict=True):
+            row.payload["record_id"] = record.pk
         record_ids = [r.pk for r in records]
         through_c = SurveyRecord.categories.through
         through_r = SurveyRecord.risks.through
@@ -362,14 +430,14 @@ class ChildrenSpec(KindSpec):
         through_r.objects.filter(surveyrecord_id__in=record_ids).delete()
         through_c.objects.bulk_create(
             [
-                through_c(surveyrecord_id=r.payload["record"].pk, category_id=c)
+                through_c(surveyrecord_id=r.payload["record_id"], category_id=c)
                 for r in record_rows
                 for c in r.payload["categories"]
             ]
         )
         through_r.objects.bulk_create(
             [
-                through_r(surveyrecord_id=r.payload["record"].pk, riskfactor_id=c)
+                through_r(surveyrecord_id=r.payload["record_id"], riskfactor_id=c)
                 for r in record_rows
                 for c in r.payload["risks"]
             ]
@@ -378,10 +446,10 @@ class ChildrenSpec(KindSpec):
         ChildCategory.objects.bulk_create(
             [
                 ChildCategory(
-                    child_id=r.payload["child"].pk,
+                    child_id=r.payload["child_id"],
                     category_id=c,
                     recorded_on=min(dt.date(r.values["survey_year"], 12, 31), today),
-                    survey_id=r.payload["record"].pk,
+                    survey_id=r.payload["record_id"],
                 )
                 for r in record_rows
                 for c in r.payload["categories"]
@@ -391,7 +459,7 @@ class ChildrenSpec(KindSpec):
         child_risks = Child.risks.through
         child_risks.objects.bulk_create(
             [
-                child_risks(child_id=r.payload["child"].pk, riskfactor_id=c)
+                child_risks(child_id=r.payload["child_id"], riskfactor_id=c)
                 for r in record_rows
                 for c in r.payload["risks"]
             ],
