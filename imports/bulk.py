@@ -11,34 +11,6 @@ from collections.abc import Sequence
 
 from django.db import connection, models
 
-
-def bulk_insert(model: type[models.Model], objs: Sequence[models.Model]) -> None:
-    """Insert ``objs`` (all new) and set their primary keys. No signals, like ``bulk_create``."""
-    if not objs:
-        return
-    if connection.vendor != "postgresql":
-        model._default_manager.bulk_create(objs)
-        return
-    meta = model._meta
-    quote = connection.ops.quote_name
-    fields = list(meta.concrete_fields)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(objs)],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(quote(f.column) for f in fields)
-        readers = [_reader(f) for f in fields]
-        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
-            for obj, pk in zip(objs, ids, strict=True):
-                obj.pk = pk
-                copy.write_row([read(obj) for read in readers])
-    for obj in objs:
-        obj._state.adding = False
-        obj._state.db = connection.alias
-
-
 # Values psycopg adapts as they are; anything else goes through the field's conversion.
 _PLAIN = (
     models.CharField,
@@ -47,16 +19,6 @@ _PLAIN = (
     models.BooleanField,
     models.ForeignKey,
 )
-
-
-def _reader(field: models.Field):
-    """A fast ``obj -> database value`` for one field on insert (auto_now fields filled)."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
-    attname = field.attname
-    if isinstance(field, _PLAIN) or type(field) is models.DateField:
-        return lambda obj: getattr(obj, attname)
-    return lambda obj: field.get_db_prep_save(getattr(obj, attname), connection)
 
 
 def bulk_update_fields(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
@@ -92,3 +54,46 @@ def bulk_update_fields(model: type[models.Model], objs: Sequence[models.Model], 
             cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {temp} AS s WHERE t.{pk} = s.{pk}")
         finally:
             cursor.execute(f"DROP TABLE {temp}")
+
+
+def bulk_insert_values(model: type[models.Model], rows: Sequence[dict]) -> list[int]:
+    """Insert rows given as ``{attname: value}`` dicts; returns their new primary keys.
+
+    Fields a row leaves out get their default (``auto_now``/``auto_now_add``: now). On
+    PostgreSQL no model instance is built at all (``COPY``); elsewhere ``bulk_create``.
+    """
+    if not rows:
+        return []
+    meta = model._meta
+    fields = [f for f in meta.concrete_fields if not f.primary_key]
+    if connection.vendor != "postgresql":
+        objs = [model(**row) for row in rows]
+        model._default_manager.bulk_create(objs)
+        return [obj.pk for obj in objs]
+    from django.utils import timezone
+
+    now = timezone.now()
+    defaults = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            defaults[f.attname] = now
+        else:
+            defaults[f.attname] = f.get_default()
+    quote = connection.ops.quote_name
+    attnames = [f.attname for f in fields]
+    converters = [None if isinstance(f, _PLAIN) or type(f) is models.DateField else f for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [meta.db_table, meta.pk.column, len(rows)],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+        columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+        with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
+            for pk, row in zip(ids, rows, strict=True):
+                values = [pk]
+                for attname, convert in zip(attnames, converters, strict=True):
+                    value = row.get(attname, defaults[attname])
+                    values.append(value if convert is None else convert.get_db_prep_save(value, connection))
+                copy.write_row(values)
+    return ids

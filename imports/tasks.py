@@ -1,4 +1,14 @@
-"""Background tasks of imports (Django's tasks framework; the worker is ``db_worker``)."""
+"""Background tasks of imports (Django's tasks framework).
+
+Quick start: the ``django_tasks_db`` backend stores tasks in the database and
+``manage.py db_worker`` runs them (``make run`` starts it). Production at scale: set
+``TASKS_BACKEND=django_tasks_rq.RQBackend`` (extra ``rq``: ``pip install .[rq]``), point
+``RQ_QUEUES`` at Redis and run ``manage.py rqworker default``; the code does not change.
+A Celery set-up would wrap ``imports.services.import_job_run`` in a Celery task the same
+way. Whatever the backend, ``sweep_stale_imports`` should run every few minutes (cron,
+``rqscheduler`` or Celery beat): a worker killed half-way leaves its job RUNNING, and the
+sweep marks it failed (its transaction was rolled back, so it can simply be run again).
+"""
 
 from __future__ import annotations
 

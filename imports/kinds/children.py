@@ -23,10 +23,10 @@ from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
 from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord
 from cases.validators import check_birth, check_personal_id
 from imports import cells
-from imports.bulk import bulk_insert, bulk_update_fields
+from imports.bulk import bulk_insert_values, bulk_update_fields
 from locations.text import fold
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, set_current_unit
+from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row
 
 # Lazy: formatted only when a duplicate is found, not once per row.
 PERSONAL_ID = gettext_lazy("personal ID")
@@ -60,10 +60,16 @@ class NewChild:
     succession: Any
     pk: int | None = None
 
-    def build(self, *, reported_by: Any) -> Child:
-        child = Child(commune=self.unit, reported_by=reported_by, **self.values)
-        set_current_unit(child, self.succession)
-        return child
+    def row(self, *, reported_by_id: int | None) -> dict[str, Any]:
+        """The child's column values (``Child.save()`` is bypassed: name key and year set here)."""
+        current = self.succession.current
+        return {
+            **self.values,
+            "commune_id": self.unit.pk,
+            "reported_by_id": reported_by_id,
+            "current_unit_id": current.pk if current else None,
+            "current_unit_to_review": self.succession.needs_review,
+        }
 
 
 class ChildrenSpec(KindSpec):
@@ -392,12 +398,11 @@ class ChildrenSpec(KindSpec):
 
     def write(self, rows: list[Row], ctx: Context) -> None:
         rows = [r for r in rows if r.action in (NEW, UPDATED)]
-        reporter = ctx.user if ctx.user.pk else None
+        reporter_id = ctx.user.pk
         new_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, NewChild)}.values())
-        built = [c.build(reported_by=reporter) for c in new_children]
-        bulk_insert(Child, built)
-        for new, child in zip(new_children, built, strict=True):
-            new.pk = child.pk
+        ids = bulk_insert_values(Child, [c.row(reported_by_id=reporter_id) for c in new_children])
+        for new, pk in zip(new_children, ids, strict=True):
+            new.pk = pk
         changed_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, Child)}.values())
         if changed_children:
             # Only the columns that changed: untouched indexed columns keep updates cheap.
@@ -405,29 +410,34 @@ class ChildrenSpec(KindSpec):
             fields = [f for f in self.CHILD_FIELDS if f in touched]
             bulk_update_fields(Child, changed_children, [*fields, "updated_at"])
         record_rows = [r for r in rows if r.payload["record_changed"]]
-        records = []
+        new_records, changed_records = [], []
         for row in record_rows:
             child_id = row.payload["child_id"] or row.payload["child"].pk
             row.payload["child_id"] = child_id
-            record = SurveyRecord(
-                id=row.payload["record_id"],
-                child_id=child_id,
-                survey_year=row.values["survey_year"],
+            succession = row.payload["succession"]
+            values = {
+                "child_id": child_id,
+                "survey_year": row.values["survey_year"],
+                "current_unit_id": succession.current.pk if succession.current else None,
+                "current_unit_to_review": succession.needs_review,
                 **row.payload["record_values"],
-            )
-            set_current_unit(record, row.payload["succession"])
-            records.append(record)
-        bulk_insert(SurveyRecord, [r for r in records if r.pk is None])
-        changed_records = [r for r in records if r.pk is not None]
+            }
+            if row.payload["record_id"] is None:
+                new_records.append((row, values))
+            else:
+                changed_records.append(SurveyRecord(id=row.payload["record_id"], **values))
+        ids = bulk_insert_values(SurveyRecord, [values for _row, values in new_records])
+        for (row, _values), pk in zip(new_records, ids, strict=True):
+            row.payload["record_id"] = pk
         if changed_records:
             bulk_update_fields(SurveyRecord, changed_records, self.RECORD_FIELDS)
-        for row, record in zip(record_rows, records, strict=True):
-            row.payload["record_id"] = record.pk
-        record_ids = [r.pk for r in records]
+        # Links are replaced only on records that existed; new records have none.
+        record_ids = [r.pk for r in changed_records]
         through_c = SurveyRecord.categories.through
         through_r = SurveyRecord.risks.through
-        through_c.objects.filter(surveyrecord_id__in=record_ids).delete()
-        through_r.objects.filter(surveyrecord_id__in=record_ids).delete()
+        if record_ids:
+            through_c.objects.filter(surveyrecord_id__in=record_ids).delete()
+            through_r.objects.filter(surveyrecord_id__in=record_ids).delete()
         through_c.objects.bulk_create(
             [
                 through_c(surveyrecord_id=r.payload["record_id"], category_id=c)
