@@ -21,6 +21,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, add_validation_error
+from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 
 from . import admin_filters as f
@@ -44,6 +45,7 @@ from .models import (
     SupportPlan,
     SurveyRecord,
 )
+from .resources import CaseResource, ChildSurveyResource, CommuneStatsResource
 from .selectors import child_duplicates
 from .services import case_save, case_transition, child_merge, child_save, related_record_save
 from .workflow import allowed_next, may_act
@@ -178,7 +180,9 @@ class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
 
 
 @admin.register(Child)
-class ChildAdmin(ServiceSavingAdmin):
+class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
+    import_kind = "children"
+    export_resource_class = ChildSurveyResource
     form = ChildAdminForm
     list_display = ["full_name", "birth", "sex", "ethnicity", "commune", "village", "in_school"]
     list_filter = [
@@ -334,7 +338,9 @@ class SurveyRecordAdmin(ServiceSavingAdmin):
 
 
 @admin.register(CommuneStats)
-class CommuneStatsAdmin(ServiceSavingAdmin):
+class CommuneStatsAdmin(KindImportExportMixin, ServiceSavingAdmin):
+    import_kind = "commune_stats"
+    export_resource_class = CommuneStatsResource
     list_display = ["commune", "survey_year", "children_total", "special_total", "at_risk_total"]
     list_filter = ["survey_year", f.UnitInScopeFilter]
     list_select_related = ["commune"]
@@ -392,7 +398,9 @@ class AttachmentInline(ScopedTabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(ServiceSavingAdmin):
+class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
+    import_kind = "cases"
+    export_resource_class = CaseResource
     form = CaseAdminForm
     list_display = ["case_ref", "child", "commune", "status", "emergency", "opened_on", "closed_on", "deadline_badge"]
     list_filter = [

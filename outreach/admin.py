@@ -10,9 +10,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline
+from imports.admin_mixins import KindImportExportMixin
 
 from . import services
 from .models import EventAttachment, OutreachEvent
+from .resources import OutreachEventResource
 
 
 class YearFilter(admin.SimpleListFilter):
@@ -40,7 +42,11 @@ class AttachmentInline(ScopedTabularInline):
 
 
 @admin.register(OutreachEvent)
-class OutreachEventAdmin(ScopedModelAdmin):
+class OutreachEventAdmin(KindImportExportMixin, ScopedModelAdmin):
+    import_kind = "events"
+    export_resource_class = OutreachEventResource
+    # Import/export buttons and the totals under the list.
+    change_list_template = "admin/outreach/outreachevent/change_list.html"
     list_display = [
         "date",
         "topic",

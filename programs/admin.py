@@ -16,10 +16,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline, add_validation_error
+from imports.admin_mixins import KindImportExportMixin
 
 from . import services
 from .forms import RegisterDayForm, RegisterFormSet
 from .models import Attendance, Enrolment, ModelChange, ModelMember, ProtectionModel
+from .resources import AttendanceResource, ProtectionModelResource
 from .selectors import attendance_figures, attendance_register, daycare_model_get
 
 
@@ -116,7 +118,9 @@ class ChangeInline(ScopedTabularInline):
 
 
 @admin.register(ProtectionModel)
-class ProtectionModelAdmin(ScopedModelAdmin):
+class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
+    import_kind = "models"
+    export_resource_class = ProtectionModelResource
     list_display = [
         "code",
         "name",
@@ -286,7 +290,9 @@ class EnrolmentAdmin(ScopedModelAdmin):
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(ScopedModelAdmin):
+class AttendanceAdmin(KindImportExportMixin, ScopedModelAdmin):
+    import_kind = "attendance"
+    export_resource_class = AttendanceResource
     list_display = ["date", "child_display", "model_display", "present", "services"]
     list_filter = [AttendanceModelFilter, "present"]
     search_fields = ["enrolment__child_name", "services"]

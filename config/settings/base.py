@@ -209,7 +209,8 @@ SPECTACULAR_SETTINGS = {
 IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = True
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Our exports escape formula cells themselves (imports.cells), reversibly; the library would drop the "=".
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 
 # What reports print about the agency that issues them.
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Y tế tỉnh Kon Tum")
