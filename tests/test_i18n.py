@@ -79,3 +79,9 @@ def test_the_admin_speaks_vietnamese_and_switches_to_english(cast, client_for):
 
 def test_time_zone_is_vietnam(settings):
     assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh" and settings.LANGUAGE_CODE == "vi"
+
+
+def test_an_english_browser_still_gets_vietnamese_until_the_user_switches(cast, client_for):
+    client = client_for(cast.province)
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "Đơn vị hành chính" in page
