@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +12,9 @@ from .roles import Role
 from .scope import Scope, ScopedQuerySet
 
 
+# A named subclass, because migrations serialise this manager (use_in_migrations). The django-stubs
+# plugin does not resolve this ``from_queryset`` base inside accounts.models (it does in a module of
+# its own), hence the ignore.
 class ScopedUserManager(UserManager.from_queryset(ScopedQuerySet)):  # type: ignore[misc]
     pass
 
@@ -32,9 +37,10 @@ class User(AbstractUser):
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
 
-    objects = ScopedUserManager()
+    objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 
-    class Meta(AbstractUser.Meta):
+    # Not ``AbstractUser.Meta``: it holds only the two names set here (and ``abstract``).
+    class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
         permissions = [

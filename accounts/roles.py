@@ -21,7 +21,7 @@ class Role(models.TextChoices):
 
 
 # Higher rank may hand out lower or equal ranks, never higher ones.
-ROLE_RANK = {
+ROLE_RANK: dict[str, int] = {
     Role.PROVINCE_MANAGER: 50,
     Role.PROVINCE_OFFICER: 40,
     Role.DISTRICT_OFFICER: 30,

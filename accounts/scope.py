@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -85,11 +85,25 @@ def units_in_scope(user: Any) -> UnitQuerySet:
     return own
 
 
-def scope_q(model: type[models.Model], user: Any) -> Q | None:
-    """The filter that restricts ``model`` to ``user``; ``None`` means "nothing"."""
-    scope: Scope | None = getattr(model, "scope", None)
+def declared_scope(model: type[models.Model]) -> Scope | None:
+    """The ``Scope`` a model class declares, ``None`` for unscoped (reference) models."""
+    scope = getattr(model, "scope", None)
+    if scope is not None and not isinstance(scope, Scope):
+        raise TypeError(f"{model.__name__}.scope must be a Scope, not {type(scope).__name__}")
+    return scope
+
+
+def model_scope(model: type[models.Model]) -> Scope:
+    """The ``Scope`` of a model that must be scoped; a model without one is a programming error."""
+    scope = declared_scope(model)
     if scope is None:
         raise TypeError(f"{model.__name__} declares no scope")
+    return scope
+
+
+def scope_q(model: type[models.Model], user: Any) -> Q | None:
+    """The filter that restricts ``model`` to ``user``; ``None`` means "nothing"."""
+    scope = model_scope(model)
     unit = user_unit(user)
     if unit is None:
         return None
@@ -110,7 +124,7 @@ def unit_q(model: type[models.Model], unit: Unit) -> Q:
     """
     from locations.models import Unit
 
-    scope: Scope = model.scope
+    scope = model_scope(model)
     own_ids = Unit.objects.at_or_below(unit).values("pk")
     q = Q(**{f"{scope.unit}__in": own_ids})
     if scope.current:
@@ -124,10 +138,10 @@ def _owner_scoped_roles() -> set[str]:
     return {str(r) for r in OWNER_SCOPED_ROLES}
 
 
-class ScopedQuerySet(models.QuerySet):
+class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
     """QuerySet of a scoped model; use as the model's default manager."""
 
-    def visible_to(self, user: Any) -> ScopedQuerySet:
+    def visible_to(self, user: Any) -> Self:
         """The rows ``user`` may see. Fail closed: no unit, no rows."""
         if is_unrestricted(user):
             return self.all()
@@ -139,17 +153,19 @@ class ScopedQuerySet(models.QuerySet):
             return self.filter(pk__in=self.model._base_manager.filter(q).values("pk"))
         return self.filter(q)
 
-    def in_unit(self, unit: Unit) -> ScopedQuerySet:
+    def in_unit(self, unit: Unit) -> Self:
         """Rows at or below ``unit`` (through the current unit too); for reports, not scope."""
         return self.filter(unit_q(self.model, unit))
 
 
 def _crosses_many(model: type[models.Model]) -> bool:
     """Whether the scope path crosses a to-many relation (needs DISTINCT)."""
-    scope: Scope = model.scope
+    scope = model_scope(model)
     for path in filter(None, [scope.unit, scope.current]):
-        current = model
+        current: type[models.Model] | None = model
         for part in path.split("__"):
+            if current is None:
+                raise TypeError(f"{model.__name__}.scope: {path!r} steps through a field that is not a relation")
             field = current._meta.get_field(part)
             if field.many_to_many or field.one_to_many:
                 return True
@@ -157,7 +173,15 @@ def _crosses_many(model: type[models.Model]) -> bool:
     return False
 
 
-def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet | None:
+def scoped_queryset[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:
+    """All rows of a scoped model, from its default manager, which must be scoped."""
+    queryset = model._default_manager.all()
+    if not isinstance(queryset, ScopedQuerySet):
+        raise TypeError(f"the default manager of {model.__name__} does not return a ScopedQuerySet")
+    return queryset
+
+
+def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet[Any] | None:
     """The rows of ``model`` that ``user`` may pick in a form, filter or API field.
 
     ``None`` means the model is unscoped reference data (categories, kinds) and any row
@@ -168,8 +192,8 @@ def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet | No
 
     if model is Unit:
         return Unit.objects.visible_to(user)
-    if model is User or getattr(model, "scope", None) is not None:
-        return model._default_manager.visible_to(user)
+    if model is User or declared_scope(model) is not None:
+        return scoped_queryset(model).visible_to(user)
     return None
 
 
@@ -195,29 +219,31 @@ def ensure_in_scope(instance: models.Model, user: Any) -> None:
     """
     if is_unrestricted(user):
         return
-    if user_unit(user) is None:
+    own_unit = user_unit(user)
+    if own_unit is None:
         raise OutOfScope(_("Your account has no unit assigned; ask a manager to assign one."))
     errors: dict[str, str] = {}
     for field in instance._meta.concrete_fields:
         if not field.is_relation or not field.many_to_one:
             continue
         value_id = getattr(instance, field.attname)
-        if value_id is None:
+        related = field.related_model
+        if value_id is None or related is None:
             continue
-        if field.related_model is _user_model() or field.name in _ignored_fk_names(instance):
+        if related is _user_model() or field.name in _ignored_fk_names(instance):
             # Who did something (reported_by, created_by) is a fact, not a scope.
             continue
-        choices = scoped_choices(field.related_model, user)
+        choices = scoped_choices(related, user)
         if choices is None:
             continue
         if not choices.filter(pk=value_id).exists():
-            errors[field.name] = not_found_message(field.related_model)
-    scope: Scope | None = getattr(type(instance), "scope", None)
+            errors[field.name] = not_found_message(related)
+    scope = declared_scope(type(instance))
     if scope is not None and not errors:
         from locations.models import Unit
 
         unit = _resolve_path(instance, scope.unit)
-        allowed = Unit.objects.at_or_below(user_unit(user))
+        allowed = Unit.objects.at_or_below(own_unit)
         in_scope = unit is not None and allowed.filter(pk=unit.pk).exists()
         if not in_scope and scope.current:
             current = _resolve_path(instance, scope.current)

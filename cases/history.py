@@ -31,7 +31,9 @@ def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]
     for name, new in after.items():
         old = before.get(name, "")
         if old != new:
-            label = str(instance._meta.get_field(name).verbose_name)
+            field = instance._meta.get_field(name)
+            # ``snapshot`` keeps concrete fields only, so this is never a reverse relation.
+            label = str(field.verbose_name) if isinstance(field, models.Field) else name
             changes[label] = [old, new]
     return changes
 

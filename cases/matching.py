@@ -104,7 +104,7 @@ def find_duplicates(candidates: Iterable[Candidate], *, queryset: QuerySet[Child
             by_pid[child.personal_id].append(child)
 
     areas = {(c.district_id, c.birth_year) for c in items if c.district_id and c.birth_year}
-    by_area: dict[tuple[int, int], list[Child]] = defaultdict(list)
+    by_area: dict[tuple[int | None, int | None], list[Child]] = defaultdict(list)
     if areas:
         area_q = Q()
         for district_id, year in areas:

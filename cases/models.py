@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -15,6 +16,9 @@ from locations.models import ReformTracked
 from locations.text import fold
 
 from .ethnicity import ETHNICITY_CHOICES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 # Law on Children 2016, Art. 1: a child is a person under 16.
 CHILD_AGE_LIMIT = 16
@@ -52,7 +56,7 @@ class RiskFactor(models.Model):
         return f"{self.code} {self.name}"
 
 
-class ChildQuerySet(ScopedQuerySet):
+class ChildQuerySet(ScopedQuerySet["Child"]):
     def search(self, text: str) -> ChildQuerySet:
         """Accent-insensitive name, personal ID or reference."""
         text = (text or "").strip()
@@ -145,7 +149,7 @@ class Child(ReformTracked):
     def __str__(self) -> str:
         return f"{self.full_name} ({self.birth_year})"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_folded = fold(self.full_name)
         if self.date_of_birth and not self.birth_year_only:
             self.birth_year = self.date_of_birth.year
@@ -248,7 +252,7 @@ class CommuneStats(ReformTracked):
         return f"{self.commune} – {self.survey_year}"
 
 
-class CaseQuerySet(ScopedQuerySet):
+class CaseQuerySet(ScopedQuerySet["Case"]):
     def open_during(self, year: int) -> CaseQuerySet:
         """Cases open at any time in ``year``: opened on or before Dec 31, not closed before Jan 1.
 
@@ -383,7 +387,7 @@ class Case(ReformTracked):
         """A closed case has a closure date and an outcome; an open one has neither."""
         from django.core.exceptions import ValidationError
 
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.status == self.Status.CLOSED:
             if not self.outcome:
                 errors["outcome"] = _("A closed case needs an outcome.")

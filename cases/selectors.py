@@ -5,24 +5,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
-
 from locations.models import Unit
 
 from .matching import Match, duplicates_of
-from .models import Case, Child
+from .models import Case, CaseQuerySet, Child
 
 
-def case_list(*, user: Any) -> QuerySet[Case]:
+def case_list(*, user: Any) -> CaseQuerySet:
     return Case.objects.visible_to(user).select_related("child", "commune")
 
 
-def cases_overdue(*, user: Any, now: dt.datetime) -> QuerySet[Case]:
+def cases_overdue(*, user: Any, now: dt.datetime) -> CaseQuerySet:
     """Open cases in the user's scope past a deadline (see ``CaseQuerySet.overdue``)."""
     return case_list(user=user).overdue(now=now)
 
 
-def cases_managed(*, user: Any, unit: Unit, year: int) -> QuerySet[Case]:
+def cases_managed(*, user: Any, unit: Unit, year: int) -> CaseQuerySet:
     """Cases in ``unit`` open at any time in ``year`` (SPEC §4), within the user's scope."""
     return Case.objects.visible_to(user).in_unit(unit).open_during(year)
 

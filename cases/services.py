@@ -245,7 +245,7 @@ def child_merge(*, keep: Child, drop: Child, user: Any, note: str = "") -> Child
         raise ValidationError(_("This child has already been merged."))
     ensure_in_scope(keep, user)
     ensure_in_scope(drop, user)
-    snapshot = history.snapshot(drop)
+    snapshot: dict[str, str | list[str]] = dict(history.snapshot(drop))
     snapshot["categories"] = [link.category.code for link in drop.category_links.select_related("category")]
     snapshot["risks"] = [risk.code for risk in drop.risks.all()]
     moved: dict[str, int] = {}

@@ -94,7 +94,7 @@ def check_birth(
     if date_of_birth is not None and date_of_birth > on:
         errors.append(_("The date of birth is in the future."))
         return errors, []
-    if date_of_birth is None and birth_year > on.year:
+    if date_of_birth is None and birth_year is not None and birth_year > on.year:
         errors.append(_("The year of birth is in the future."))
         return errors, []
     age = age_on(date_of_birth=date_of_birth, birth_year=birth_year, on=on)

@@ -20,6 +20,11 @@ from .models import LEGACY_END, REFORM_DATE, Unit, UnitConversion
 from .text import fold, nfc
 
 LEVEL_ORDER = [Unit.Level.PROVINCE, Unit.Level.DISTRICT, Unit.Level.COMMUNE]
+# The levels a unit's parent may have, by the unit's level.
+PARENT_LEVELS: dict[str, list[str]] = {
+    Unit.Level.DISTRICT: ["province"],
+    Unit.Level.COMMUNE: ["district", "province"],
+}
 
 
 class UnitLoadError(ValueError):
@@ -57,50 +62,55 @@ class UnitRow:
 def official_rows(edition: str, provinces: Iterable[str] | None = None) -> list[UnitRow]:
     """The units of one edition from the ``vietnam-provinces`` package, parents first."""
     wanted = {int(p) for p in provinces} if provinces else None
+    return _legacy_rows(wanted) if edition == Unit.Edition.LEGACY else _current_rows(wanted)
+
+
+def _legacy_rows(wanted: set[int] | None) -> list[UnitRow]:
+    """Provinces, districts and communes of the structure in force until 30/06/2025."""
+    from vietnam_provinces.legacy._lookup import DISTRICT_MAPPING, PROVINCE_MAPPING, WARD_MAPPING
+
     rows: list[UnitRow] = []
-    if edition == Unit.Edition.LEGACY:
-        from vietnam_provinces.legacy._lookup import DISTRICT_MAPPING, PROVINCE_MAPPING, WARD_MAPPING
+    for p in PROVINCE_MAPPING.values():
+        if wanted is None or int(p.code) in wanted:
+            rows.append(UnitRow("province", f"{int(p.code):02d}", p.name, str(p.division_type), None))
+    district_province = {}
+    for d in DISTRICT_MAPPING.values():
+        district_province[int(d.code)] = int(d.province_code)
+        if wanted is None or int(d.province_code) in wanted:
+            rows.append(
+                UnitRow("district", f"{int(d.code):03d}", d.name, str(d.division_type), f"{int(d.province_code):02d}")
+            )
+    for w in WARD_MAPPING.values():
+        if wanted is None or district_province[int(w.district_code)] in wanted:
+            rows.append(
+                UnitRow("commune", f"{int(w.code):05d}", w.name, str(w.division_type), f"{int(w.district_code):03d}")
+            )
+    return rows
 
-        for p in PROVINCE_MAPPING.values():
-            if wanted is None or int(p.code) in wanted:
-                rows.append(UnitRow("province", f"{int(p.code):02d}", p.name, str(p.division_type), None))
-        district_province = {}
-        for d in DISTRICT_MAPPING.values():
-            district_province[int(d.code)] = int(d.province_code)
-            if wanted is None or int(d.province_code) in wanted:
-                rows.append(
-                    UnitRow(
-                        "district", f"{int(d.code):03d}", d.name, str(d.division_type), f"{int(d.province_code):02d}"
-                    )
-                )
-        for w in WARD_MAPPING.values():
-            if wanted is None or district_province[int(w.district_code)] in wanted:
-                rows.append(
-                    UnitRow(
-                        "commune", f"{int(w.code):05d}", w.name, str(w.division_type), f"{int(w.district_code):03d}"
-                    )
-                )
-    else:
-        from vietnam_provinces._lookup import PROVINCE_MAPPING, WARD_MAPPING
 
-        for p in PROVINCE_MAPPING.values():
-            if wanted is None or int(p.code) in wanted:
-                rows.append(UnitRow("province", f"{int(p.code):02d}", p.name, str(p.division_type), None))
-        for w in WARD_MAPPING.values():
-            if wanted is None or int(w.province_code) in wanted:
-                rows.append(
-                    UnitRow(
-                        "commune", f"{int(w.code):05d}", w.name, str(w.division_type), f"{int(w.province_code):02d}"
-                    )
-                )
+def _current_rows(wanted: set[int] | None) -> list[UnitRow]:
+    """Provinces and communes of the two-level structure in force from 01/07/2025."""
+    from vietnam_provinces._lookup import PROVINCE_MAPPING, WARD_MAPPING
+
+    rows: list[UnitRow] = []
+    for p in PROVINCE_MAPPING.values():
+        if wanted is None or int(p.code) in wanted:
+            rows.append(UnitRow("province", f"{int(p.code):02d}", p.name, str(p.division_type), None))
+    for w in WARD_MAPPING.values():
+        if wanted is None or int(w.province_code) in wanted:
+            rows.append(
+                UnitRow("commune", f"{int(w.code):05d}", w.name, str(w.division_type), f"{int(w.province_code):02d}")
+            )
     return rows
 
 
 def known_province_codes(edition: str) -> set[str]:
     if edition == Unit.Edition.LEGACY:
-        from vietnam_provinces.legacy._lookup import PROVINCE_MAPPING
-    else:
-        from vietnam_provinces._lookup import PROVINCE_MAPPING
+        from vietnam_provinces.legacy._lookup import PROVINCE_MAPPING as legacy_provinces
+
+        return {f"{int(code):02d}" for code in legacy_provinces}
+    from vietnam_provinces._lookup import PROVINCE_MAPPING
+
     return {f"{int(code):02d}" for code in PROVINCE_MAPPING}
 
 
@@ -130,7 +140,7 @@ def load_official_units(*, edition: str, provinces: Iterable[str] | None = None)
     rows = official_rows(edition, provinces)
     valid_from, valid_to = default_validity(edition)
     result = LoadResult()
-    existing = {(u.level, u.code): u for u in Unit.objects.filter(edition=edition)}
+    existing: dict[tuple[str | None, str], Unit] = {(u.level, u.code): u for u in Unit.objects.filter(edition=edition)}
     for level in LEVEL_ORDER:
         new_units, changed = [], []
         for row in (r for r in rows if r.level == level):
@@ -327,7 +337,7 @@ def _apply_csv_row(
         if not parent_code:
             raise UnitLoadError(_("Line %(line)d: parent_code is required.") % {"line": line})
         parent_level = _parent_level(parent_code)
-        allowed = {Unit.Level.DISTRICT: ["province"], Unit.Level.COMMUNE: ["district", "province"]}[level]
+        allowed = PARENT_LEVELS[level]
         if parent_level not in allowed:
             raise UnitLoadError(
                 _("Line %(line)d: %(parent)s cannot be the parent of a %(level)s.")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -47,7 +47,7 @@ class UnitQuerySet(models.QuerySet["Unit"]):
             return self
         return self.filter(Q(code__startswith=text) | Q(name_folded__contains=fold(text)))
 
-    def visible_to(self, user: User) -> UnitQuerySet:
+    def visible_to(self: UnitQuerySet, user: User) -> UnitQuerySet:
         """The units a user may pick or see: their own unit and everything below it.
 
         Units are reference data, but choosing a unit is choosing a scope, so the same
@@ -74,7 +74,7 @@ class Unit(models.Model):
         LEGACY = "legacy", _("Legacy (until 30/06/2025)")
         CURRENT = "current", _("Current (from 01/07/2025)")
 
-    CODE_LENGTH = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
+    CODE_LENGTH: ClassVar[dict[str, int]] = {Level.PROVINCE: 2, Level.DISTRICT: 3, Level.COMMUNE: 5}
 
     code = models.CharField(_("code"), max_length=5)
     name = models.CharField(_("name"), max_length=150)
@@ -131,7 +131,7 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.name_folded = fold(self.name)
         self.fill_ancestors()
         super().save(*args, **kwargs)
@@ -212,7 +212,7 @@ class ReformTracked(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         unit_id = getattr(self, f"{self.recorded_unit_field}_id")
         if unit_id is not None and (self.current_unit_id is None or self._recorded_unit_changed()):
             self.derive_current_unit()

@@ -15,7 +15,7 @@ from accounts.scope import Scope, ScopedQuerySet
 from locations.models import ReformTracked
 
 
-class OutreachEventQuerySet(ScopedQuerySet):
+class OutreachEventQuerySet(ScopedQuerySet["OutreachEvent"]):
     def in_year(self, year: int) -> OutreachEventQuerySet:
         return self.filter(date__gte=dt.date(year, 1, 1), date__lte=dt.date(year, 12, 31))
 
@@ -145,4 +145,4 @@ class EventAttachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.caption or self.file.name
+        return self.caption or self.file.name or ""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,8 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import Scope, ScopedQuerySet
 from locations.models import ReformTracked
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-class ProtectionModelQuerySet(ScopedQuerySet):
+
+class ProtectionModelQuerySet(ScopedQuerySet["ProtectionModel"]):
     def active_on(self, on: dt.date) -> ProtectionModelQuerySet:
         """Models established on or before ``on`` and not ended before it."""
         return self.filter(established_on__lte=on).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
@@ -114,7 +118,7 @@ class ProtectionModel(ReformTracked):
 
     def clean(self) -> None:
         """Dates in order; a ``cbcp_system`` sits on a commune; the model's unit fits its kind."""
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.ended_on and self.established_on and self.ended_on < self.established_on:
             errors["ended_on"] = _("The end date cannot be before the date the model was established.")
         if self.decision_date and self.established_on and self.decision_date > self.established_on:
@@ -222,7 +226,7 @@ class ModelChange(models.Model):
         return f"{self.model_id} {self.get_action_display()} {self.changed_at:%d/%m/%Y}"
 
 
-class EnrolmentQuerySet(ScopedQuerySet):
+class EnrolmentQuerySet(ScopedQuerySet["Enrolment"]):
     def enrolled_on(self, on: dt.date) -> EnrolmentQuerySet:
         """Enrolments that cover ``on`` (enrolled on or before it, not left before it)."""
         return self.filter(enrolled_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
@@ -264,13 +268,13 @@ class Enrolment(models.Model):
     @property
     def display_name(self) -> str:
         """The registry child's name, else the name typed at enrolment."""
-        return self.child.full_name if self.child_id else self.child_name
+        return self.child.full_name if self.child is not None else self.child_name
 
     def is_enrolled_on(self, on: dt.date) -> bool:
         return self.enrolled_on <= on and (self.left_on is None or self.left_on >= on)
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.model_id is not None and self.model.kind != ProtectionModel.Kind.DAYCARE_DISABILITY:
             errors["model"] = _("Children are enrolled only in a day-care model.")
         if self.child_id is None and not self.child_name.strip():
@@ -287,7 +291,7 @@ class Enrolment(models.Model):
             raise ValidationError(errors)
 
 
-class AttendanceQuerySet(ScopedQuerySet):
+class AttendanceQuerySet(ScopedQuerySet["Attendance"]):
     def daily_present(self) -> models.QuerySet:
         """``{date, present}`` rows: children present per day, for days with any attendance recorded."""
         return (

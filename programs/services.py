@@ -119,9 +119,10 @@ def enrolment_save(*, user: Any, enrolment: Enrolment) -> Enrolment:
     child without another query.
     """
     ensure_in_scope(enrolment, user)
-    if enrolment.child_id is not None:
-        enrolment.child_name = enrolment.child.full_name
-        enrolment.child_ref = enrolment.child_ref or enrolment.child.child_ref
+    child = enrolment.child
+    if child is not None:
+        enrolment.child_name = child.full_name
+        enrolment.child_ref = enrolment.child_ref or child.child_ref
     enrolment.full_clean()
     if enrolment.child_id is None and _same_name_enrolled(enrolment):
         raise ValidationError({"child_name": _("A child with this name is already enrolled in this model.")})
@@ -199,6 +200,7 @@ def attendance_register_save(
     entries = list(entries)
     enrolments = {e.pk: e for e in Enrolment.objects.filter(model=model, pk__in=[x.enrolment_id for x in entries])}
     errors = []
+    services_length = Attendance._meta.get_field("services").max_length
     for entry in entries:
         enrolment = enrolments.get(entry.enrolment_id)
         if enrolment is None:
@@ -208,7 +210,7 @@ def attendance_register_save(
                 _("%(child)s was not enrolled on %(date)s.")
                 % {"child": enrolment.display_name, "date": f"{date:%d/%m/%Y}"}
             )
-        elif len(entry.services) > Attendance._meta.get_field("services").max_length:
+        elif services_length is not None and len(entry.services) > services_length:
             errors.append(_("Services for %(child)s: the text is too long.") % {"child": enrolment.display_name})
     if errors:
         raise ValidationError({"date": errors})

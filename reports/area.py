@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
-from accounts.scope import ScopedQuerySet, is_unrestricted, user_unit
+from accounts.scope import ScopedQuerySet, is_unrestricted, model_scope, user_unit
 from locations.models import REFORM_DATE, Unit, UnitQuerySet
 from locations.resolve import level_for_code, normalise_code
 
@@ -23,7 +23,7 @@ MIN_YEAR = 1990
 MAX_YEAR = 2100
 
 # The level a report breaks down into, by the level (and structure) of the unit it covers.
-BREAKDOWN_LEVEL = {
+BREAKDOWN_LEVEL: dict[tuple[str, str], str] = {
     (Unit.Level.PROVINCE, Unit.Edition.LEGACY): Unit.Level.DISTRICT,
     (Unit.Level.PROVINCE, Unit.Edition.CURRENT): Unit.Level.COMMUNE,
     (Unit.Level.DISTRICT, Unit.Edition.LEGACY): Unit.Level.COMMUNE,
@@ -79,9 +79,9 @@ class ReportArea:
             return False
         return self.unit is None or self.unit.level != Unit.Level.COMMUNE
 
-    def records(self, model: type[models.Model], user: Any) -> ScopedQuerySet:
-        """The rows of ``model`` that ``user`` may see and that lie in this area."""
-        qs = model._default_manager.visible_to(user)
+    def records[QS: ScopedQuerySet[Any]](self, queryset: QS, user: Any) -> QS:
+        """The rows of ``queryset`` (e.g. ``Case.objects.all()``) that ``user`` may see and that lie in this area."""
+        qs = queryset.visible_to(user)
         return qs if self.unit is None else qs.in_unit(self.unit)
 
     def units(self) -> UnitQuerySet:
@@ -103,7 +103,7 @@ class ReportArea:
 
     def unit_path(self, model: type[models.Model]) -> str:
         """Lookup path from ``model`` to the unit column this report groups on."""
-        scope = model.scope
+        scope = model_scope(model)
         if self.edition == Unit.Edition.CURRENT and scope.current:
             return scope.current
         return scope.unit

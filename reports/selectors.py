@@ -11,17 +11,21 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Aggregate, Count, Exists, Expression, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
+from accounts.scope import ScopedQuerySet
 from cases.models import Case, CommuneStats, SurveyRecord
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import Attendance, ProtectionModel
 
 from .area import ReportArea
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 COMMUNITY_KINDS = [
     ProtectionModel.Kind.CHILD_CLUB,
@@ -38,7 +42,7 @@ class Figures:
     by_unit: dict[int | None, dict[str, Any]] = field(default_factory=dict)
 
 
-def _grouped(qs, key, **aggregates) -> dict[int | None, dict[str, Any]]:
+def _grouped(qs: QuerySet[Any], key: Expression, **aggregates: Aggregate) -> dict[int | None, dict[str, Any]]:
     rows = qs.annotate(report_key=key).values("report_key").annotate(**aggregates).order_by()
     return {row.pop("report_key"): row for row in rows}
 
@@ -78,7 +82,7 @@ def model_figures(*, user: Any, area: ReportArea) -> Figures:
     - ``community_models_total``: active ``child_club`` + ``young_collaborators`` + ``counselling_point``
       models on Dec 31.
     """
-    qs = area.records(ProtectionModel, user)
+    qs = area.records(ProtectionModel.objects.all(), user)
     active = Q(pk__in=ProtectionModel.objects.active_on(area.end).values("pk"))
     cbcp = Q(kind=ProtectionModel.Kind.CBCP_SYSTEM)
     new = Q(established_on__gte=area.start, established_on__lte=area.end)
@@ -113,7 +117,7 @@ def case_figures(*, user: Any, area: ReportArea) -> Figures:
     A child is counted once in the total even with cases in two units of the breakdown, so the
     breakdown rows may add up to more than the total.
     """
-    qs = area.records(Case, user).open_during(area.year)
+    qs = area.records(Case.objects.all(), user).open_during(area.year)
     success = Q(pk__in=Case.objects.closed_during(area.year, outcome=Case.Outcome.GOAL_ACHIEVED).values("pk"))
     aggregates = {
         "children_managed": Count("child", distinct=True),
@@ -138,7 +142,7 @@ def outreach_figures(*, user: Any, area: ReportArea) -> Figures:
     (person-times). ``total["by_month"]`` holds ``{month: {events, participants}}`` for months 1–12.
     One GROUP BY (unit, month) query gives the totals, the breakdown and the months.
     """
-    qs = area.records(OutreachEvent, user).filter(date__gte=area.start, date__lte=area.end)
+    qs = area.records(OutreachEvent.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
     key = area.unit_key(OutreachEvent, area.breakdown_level or Unit.Level.COMMUNE)
     rows = (
         qs.annotate(report_key=key, month=ExtractMonth("date"))
@@ -170,7 +174,7 @@ def daycare_figures(*, user: Any, area: ReportArea) -> Figures:
     day was recorded. ``total["by_month"]`` holds the same average per month (``None`` for a month
     without records) and ``daycare_days`` the number of days recorded. One GROUP BY date query.
     """
-    qs = area.records(Attendance, user).filter(date__gte=area.start, date__lte=area.end)
+    qs = area.records(Attendance.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
     rows = qs.values("date").annotate(present=Count("pk", filter=Q(present=True))).order_by()
     per_month: dict[int, list[int]] = defaultdict(list)
     for row in rows:
@@ -207,17 +211,24 @@ def survey_figures(*, user: Any, area: ReportArea) -> Figures:
     return Figures(total=total, by_unit=by_unit)
 
 
-def survey_records(*, user: Any, area: ReportArea):
+class SurveyFlags(TypedDict):
+    """What ``survey_records`` annotates on each record."""
+
+    has_category: bool
+    has_risk: bool
+
+
+def survey_records(*, user: Any, area: ReportArea) -> ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]:
     """Survey records of the area's year, annotated with ``has_category`` and ``has_risk``."""
     categories = SurveyRecord.categories.through.objects.filter(surveyrecord_id=OuterRef("pk"))
     risks = SurveyRecord.risks.through.objects.filter(surveyrecord_id=OuterRef("pk"))
     return (
-        area.records(SurveyRecord, user)
+        area.records(SurveyRecord.objects.all(), user)
         .filter(survey_year=area.year)
         .annotate(has_category=Exists(categories), has_risk=Exists(risks))
     )
 
 
-def commune_stats(*, user: Any, area: ReportArea):
+def commune_stats(*, user: Any, area: ReportArea) -> ScopedQuerySet[CommuneStats]:
     """Commune statistics of the area's survey year, visible to ``user``."""
-    return area.records(CommuneStats, user).filter(survey_year=area.year)
+    return area.records(CommuneStats.objects.all(), user).filter(survey_year=area.year)

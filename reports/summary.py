@@ -122,16 +122,17 @@ def annual_summary(*, user: Any, area: ReportArea) -> AnnualSummary:
     breakdown = []
     if area.breakdown_level:
         rows_units = {u.pk: u for u in area.units().filter(level=area.breakdown_level).order_by("code")}
-        keys = list(rows_units)
+        keys: list[int | None] = list(rows_units)
         extra = {k for family in (models, cases, outreach, survey) for k in family.by_unit if k not in rows_units}
         # Records of a unit outside the list (above the breakdown level) go on one last row.
+        extra_keys = sorted(extra, key=str)
         if extra:
             keys.append(None)
         for key in keys:
             row: dict[str, Any] = {k: 0 for k in BREAKDOWN_KEYS}
             sources = [units, models, cases, outreach, survey]
             for family in sources:
-                found = [family.by_unit.get(k, {}) for k in ([key] if key is not None else sorted(extra, key=str))]
+                found = [family.by_unit.get(k, {}) for k in ([key] if key is not None else extra_keys)]
                 for values in found:
                     for name, value in values.items():
                         if name in row and value is not None:
