@@ -14,10 +14,19 @@ PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test ARGS="-x -k scope"`.
 ARGS ?=
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
+# What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope and the helpers
+# they build on. Options live in pyproject.toml ([tool.mypy]).
+MYPY_TARGETS := \
+	accounts/scope.py accounts/services.py \
+	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
+	cases/services.py cases/selectors.py \
+	programs/services.py programs/selectors.py \
+	outreach/services.py outreach/selectors.py \
+	reports/selectors.py reports/summary.py reports/area.py
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 
-.PHONY: help run install test test-pg lint check messages bench
+.PHONY: help run install test test-pg lint typecheck check messages bench
 
 help:
 	@echo "make run       set up (first time) and start the system with demo data on http://$(HOST):$(PORT)/"
@@ -25,6 +34,7 @@ help:
 	@echo "make test-pg   run the test suite on PostgreSQL ($(TEST_PG_URL))"
 	@echo "make install   create $(VENV) and install the project with its development tools"
 	@echo "make lint      ruff check and ruff format --check"
+	@echo "make typecheck mypy with django-stubs on services, selectors and scope"
 	@echo "make check     Django system checks and a check for missing migrations"
 	@echo "make messages  update and compile the translation catalogues"
 	@echo "make bench     time loading the administrative units (BENCH_DATABASE_URL=$(BENCH_DATABASE_URL))"
@@ -68,6 +78,9 @@ test-pg:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+typecheck: install
+	$(VENV)/bin/mypy $(MYPY_TARGETS)
 
 check: install
 	$(PY) manage.py check
