@@ -7,9 +7,11 @@ table's sequence first (one query), so the caller gets them back as with ``bulk_
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from typing import Any
 
 from django.db import connection, models
+from django.db.models import F, Lookup, Q
 
 # Values psycopg adapts as they are; anything else goes through the field's conversion.
 _PLAIN = (
@@ -21,21 +23,47 @@ _PLAIN = (
 )
 
 
-def bulk_update_fields(model: type[models.Model], objs: Sequence[models.Model], fields: Sequence[str]) -> None:
-    """Write ``fields`` of existing ``objs`` in one statement per call.
+class _EqualsAny(Lookup):
+    """``column = ANY(%s)`` with the values as one array parameter (PostgreSQL)."""
+
+    lookup_name = "equals_any"
+    prepare_rhs = False
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+
+
+def any_of(field: str, values: Collection) -> Q | Lookup:
+    """A filter on ``field`` being one of ``values``, for thousands of values.
+
+    On PostgreSQL one array parameter replaces an ``IN`` list of thousands of placeholders,
+    whose quoting and parsing cost more than the query itself; elsewhere an ``__in`` filter.
+    """
+    if connection.vendor == "postgresql":
+        return _EqualsAny(F(field), list(values))
+    return Q(**{f"{field}__in": values})
+
+
+def bulk_update_values(model: type[models.Model], rows: Sequence[dict], fields: Sequence[str]) -> None:
+    """Write ``fields`` of existing rows given as ``{attname: value}`` dicts with their pk.
 
     Django's ``bulk_update`` builds a ``CASE WHEN`` per field and row, which costs seconds
     per thousand rows. PostgreSQL: ``COPY`` into a temporary table, then one
-    ``UPDATE … FROM``. Elsewhere: ``INSERT … ON CONFLICT (pk) DO UPDATE`` (``objs`` must
-    carry every required field, as instances built from a full row do).
+    ``UPDATE … FROM``, without a model instance. Elsewhere: ``INSERT … ON CONFLICT (pk) DO
+    UPDATE`` of instances built from the dicts (which must then carry every required field,
+    as a dict read from a full row does).
     """
-    if not objs:
+    if not rows:
         return
     meta = model._meta
     targets = [meta.get_field(name) for name in fields]
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(
-            objs, update_conflicts=True, unique_fields=[meta.pk.name], update_fields=[f.name for f in targets]
+            [model(**row) for row in rows],
+            update_conflicts=True,
+            unique_fields=[meta.pk.name],
+            update_fields=[f.name for f in targets],
         )
         return
     quote = connection.ops.quote_name
@@ -43,17 +71,28 @@ def bulk_update_fields(model: type[models.Model], objs: Sequence[models.Model], 
     temp = quote(f"import_update_{meta.db_table}")
     columns = [meta.pk, *targets]
     names = ", ".join(quote(f.column) for f in columns)
+    attnames = [f.attname for f in columns]
+    converters = [None if _is_plain(f) else f for f in columns]
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE {temp} AS SELECT {names} FROM {table} WITH NO DATA")
         try:
             with cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
-                for obj in objs:
-                    copy.write_row([f.get_db_prep_save(getattr(obj, f.attname), connection) for f in columns])
+                for row in rows:
+                    values = [row[a] for a in attnames]
+                    for i, convert in enumerate(converters):
+                        if convert is not None:
+                            values[i] = convert.get_db_prep_save(values[i], connection)
+                    copy.write_row(values)
             assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in targets)
             pk = quote(meta.pk.column)
             cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {temp} AS s WHERE t.{pk} = s.{pk}")
         finally:
             cursor.execute(f"DROP TABLE {temp}")
+
+
+def _is_plain(field: models.Field) -> bool:
+    """Whether psycopg adapts the field's Python values as they are (no conversion)."""
+    return isinstance(field, _PLAIN) or type(field) is models.DateField
 
 
 def bulk_insert_values(model: type[models.Model], rows: Sequence[dict]) -> list[int]:
@@ -73,15 +112,18 @@ def bulk_insert_values(model: type[models.Model], rows: Sequence[dict]) -> list[
     from django.utils import timezone
 
     now = timezone.now()
-    defaults = {}
+    attnames = [f.attname for f in fields]
+    # Defaults are converted once; a row's own value only when the field needs it.
+    defaults = []
     for f in fields:
         if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
-            defaults[f.attname] = now
+            default = now
         else:
-            defaults[f.attname] = f.get_default()
+            default = f.get_default()
+        defaults.append(default if _is_plain(f) else f.get_db_prep_save(default, connection))
+    pairs = list(zip(attnames, defaults, strict=True))
+    converted = [(i, f.attname, f) for i, f in enumerate(fields, start=1) if not _is_plain(f)]
     quote = connection.ops.quote_name
-    attnames = [f.attname for f in fields]
-    converters = [None if isinstance(f, _PLAIN) or type(f) is models.DateField else f for f in fields]
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
@@ -91,9 +133,9 @@ def bulk_insert_values(model: type[models.Model], rows: Sequence[dict]) -> list[
         columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
         with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
-                values = [pk]
-                for attname, convert in zip(attnames, converters, strict=True):
-                    value = row.get(attname, defaults[attname])
-                    values.append(value if convert is None else convert.get_db_prep_save(value, connection))
+                values = [pk, *[row.get(a, d) for a, d in pairs]]
+                for i, attname, field in converted:
+                    if attname in row:
+                        values[i] = field.get_db_prep_save(row[attname], connection)
                 copy.write_row(values)
     return ids

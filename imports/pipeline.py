@@ -26,7 +26,7 @@ from .kinds import KindSpec, get_spec
 from .kinds.base import Context, Row, RowError
 from .reading import UnusableFile, open_rows
 
-BATCH_SIZE = 2000
+BATCH_SIZE = 5000
 MAX_ERRORS_KEPT = 5000
 MAX_DUPLICATES_KEPT = 1000
 LOCK_NAMESPACE = 5_260_001  # pg_advisory_xact_lock(namespace, kind) of imports

@@ -23,7 +23,7 @@ from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
 from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord
 from cases.validators import check_birth, check_personal_id
 from imports import cells
-from imports.bulk import bulk_insert_values, bulk_update_fields
+from imports.bulk import any_of, bulk_insert_values, bulk_update_values
 from locations.text import fold
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row
@@ -187,9 +187,14 @@ class ChildrenSpec(KindSpec):
         by_ref: dict[str, dict] = {}
         if pids or refs:
             # Matching sees every child (keys are unique), scope is checked on the match.
-            for child in Child.objects.filter(Q(personal_id__in=pids) | Q(child_ref__in=refs)).values(
-                *self.MATCH_FIELDS
-            ):
+            # "<> ''" repeats the condition of the partial unique indexes so that the
+            # planner uses them: without it, a scan of the whole table per batch.
+            by_keys = Q()
+            if pids:
+                by_keys |= Q(any_of("personal_id", pids)) & ~Q(personal_id="")
+            if refs:
+                by_keys |= Q(any_of("child_ref", refs)) & ~Q(child_ref="")
+            for child in Child.objects.filter(by_keys).order_by().values(*self.MATCH_FIELDS):
                 if child["personal_id"] in pids:
                     by_pid[child["personal_id"]] = child
                 if child["child_ref"] in refs:
@@ -207,10 +212,10 @@ class ChildrenSpec(KindSpec):
             units = {r.payload["unit"].pk for r in rest} | {
                 r.payload["succession"].current.pk for r in rest if r.payload["succession"].current
             }
-            found = Child.objects.filter(name_folded__in=names, birth_year__in=years).filter(
-                Q(commune_id__in=units) | Q(current_unit_id__in=units)
+            found = Child.objects.filter(any_of("name_folded", names), any_of("birth_year", years)).filter(
+                Q(any_of("commune_id", units)) | Q(any_of("current_unit_id", units))
             )
-            for child in found.values(*self.MATCH_FIELDS):
+            for child in found.order_by().values(*self.MATCH_FIELDS):
                 by_name[(child["name_folded"], child["birth_year"])].append(child)
         for row in rows:
             v = row.values
@@ -285,21 +290,22 @@ class ChildrenSpec(KindSpec):
         links: dict[int, tuple[set[int], set[int]]] = defaultdict(lambda: (set(), set()))
         if matched:
             ids = list(matched)
-            for record in SurveyRecord.objects.filter(child_id__in=ids).values(*self.RECORD_VALUES):
+            for record in SurveyRecord.objects.filter(any_of("child_id", ids)).order_by().values(*self.RECORD_VALUES):
                 records[(record["child_id"], record["survey_year"])] = record
             record_ids = [r["id"] for r in records.values()]
             if record_ids:
-                through_c = SurveyRecord.categories.through.objects.filter(surveyrecord_id__in=record_ids)
+                through_c = SurveyRecord.categories.through.objects.filter(any_of("surveyrecord_id", record_ids))
                 for record_id, category_id in through_c.values_list("surveyrecord_id", "category_id"):
                     links[record_id][0].add(category_id)
-                through_r = SurveyRecord.risks.through.objects.filter(surveyrecord_id__in=record_ids)
+                through_r = SurveyRecord.risks.through.objects.filter(any_of("surveyrecord_id", record_ids))
                 for record_id, risk_id in through_r.values_list("surveyrecord_id", "riskfactor_id"):
                     links[record_id][1].add(risk_id)
         latest_year: dict[int, int] = {}
         for child_id, year in records:
             latest_year[child_id] = max(year, latest_year.get(child_id, 0))
         # Rows of one new child for several survey years share one new Child.
-        pending: dict[tuple, Child] = {}
+        pending: dict[tuple, NewChild] = {}
+        now = timezone.now()
         for row in rows:
             v = row.values
             existing = row.payload.get("existing")
@@ -314,7 +320,7 @@ class ChildrenSpec(KindSpec):
                 "in_school": v.get("in_school"),
                 "notes": v.get("notes", ""),
             }
-            child: Child | NewChild | None = None
+            child: dict | NewChild | None = None
             child_changed = False
             if existing is None:
                 keys = self._identity_keys(row)
@@ -334,7 +340,8 @@ class ChildrenSpec(KindSpec):
                     values["current_unit_to_review"] = succession.needs_review
                 differs = {k: val for k, val in values.items() if have.get(k) != val}
                 if differs:
-                    child = Child(**{**have, **differs}, updated_at=timezone.now())
+                    # A plain dict of the whole row: the database write needs no instance.
+                    child = {**have, **differs, "updated_at": now}
                     child_changed = True
                 row.action = UPDATED if differs else UNCHANGED
                 row.payload["child_differs"] = tuple(differs)
@@ -403,12 +410,12 @@ class ChildrenSpec(KindSpec):
         ids = bulk_insert_values(Child, [c.row(reported_by_id=reporter_id) for c in new_children])
         for new, pk in zip(new_children, ids, strict=True):
             new.pk = pk
-        changed_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, Child)}.values())
+        changed_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, dict)}.values())
         if changed_children:
             # Only the columns that changed: untouched indexed columns keep updates cheap.
             touched = {name.removesuffix("_id") for r in rows for name in r.payload.get("child_differs", ())}
             fields = [f for f in self.CHILD_FIELDS if f in touched]
-            bulk_update_fields(Child, changed_children, [*fields, "updated_at"])
+            bulk_update_values(Child, changed_children, [*fields, "updated_at"])
         record_rows = [r for r in rows if r.payload["record_changed"]]
         new_records, changed_records = [], []
         for row in record_rows:
@@ -425,19 +432,19 @@ class ChildrenSpec(KindSpec):
             if row.payload["record_id"] is None:
                 new_records.append((row, values))
             else:
-                changed_records.append(SurveyRecord(id=row.payload["record_id"], **values))
+                changed_records.append({"id": row.payload["record_id"], **values})
         ids = bulk_insert_values(SurveyRecord, [values for _row, values in new_records])
         for (row, _values), pk in zip(new_records, ids, strict=True):
             row.payload["record_id"] = pk
         if changed_records:
-            bulk_update_fields(SurveyRecord, changed_records, self.RECORD_FIELDS)
+            bulk_update_values(SurveyRecord, changed_records, self.RECORD_FIELDS)
         # Links are replaced only on records that existed; new records have none.
-        record_ids = [r.pk for r in changed_records]
+        record_ids = [r["id"] for r in changed_records]
         through_c = SurveyRecord.categories.through
         through_r = SurveyRecord.risks.through
         if record_ids:
-            through_c.objects.filter(surveyrecord_id__in=record_ids).delete()
-            through_r.objects.filter(surveyrecord_id__in=record_ids).delete()
+            through_c.objects.filter(any_of("surveyrecord_id", record_ids)).delete()
+            through_r.objects.filter(any_of("surveyrecord_id", record_ids)).delete()
         through_c.objects.bulk_create(
             [
                 through_c(surveyrecord_id=r.payload["record_id"], category_id=c)
