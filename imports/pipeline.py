@@ -181,10 +181,11 @@ def _process(
     result: Result,
     progress: Progress | None,
 ) -> None:
+    memo: dict[str, dict | None] = {}
     try:
         for batch in _batches(rows, positions):
             for row in batch:
-                spec.parse(row)
+                spec.parse(row, memo)
             spec.check(batch, ctx)
             for row in batch:
                 if row.errors:

@@ -28,6 +28,9 @@ from locations.resolve import UnitCodebook, UnitNotFound, normalise_code
 from locations.succession import Succession, SuccessionMap
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+# Distinct cell values memoised per column and run before the column counts as unique.
+MEMO_LIMIT = 4096
+_NEW: Any = object()
 
 
 @dataclass(frozen=True)
@@ -131,21 +134,49 @@ class KindSpec:
     def required(self) -> list[Column]:
         return [c for c in self.columns if c.required]
 
-    def parse(self, row: Row) -> None:
+    def parse(self, row: Row, memo: dict[str, dict | None] | None = None) -> None:
+        """Parse every cell of ``row`` into ``row.values`` (or ``row.errors``).
+
+        ``memo`` (one per import run) keeps the outcome per column and text cell: survey
+        files repeat the same years, codes, dates and villages on thousands of rows. A
+        column whose values keep differing (names, references) stops being memoised.
+        """
         for column in self.columns:
             raw = row.raw.get(column.key)
-            try:
-                value = column.parse(raw)
-            except cells.CellError as exc:
-                row.error(column.key, str(exc))
-                continue
-            if column.required and (value is None or value == "" or value == []):
-                row.error(column.key, _("This column is required."), "")
-                continue
-            if column.max_length and isinstance(value, str) and len(value) > column.max_length:
-                row.error(column.key, _("At most %(n)s characters.") % {"n": column.max_length})
-                continue
-            row.values[column.key] = value
+            cache = None
+            if memo is not None and type(raw) is str:
+                cache = memo.get(column.key, _NEW)
+                if cache is _NEW:
+                    cache = memo[column.key] = {}
+            if cache is not None:
+                outcome = cache.get(raw)
+                if outcome is None:
+                    outcome = self._parse_cell(column, raw)
+                    if len(cache) < MEMO_LIMIT:
+                        cache[raw] = outcome
+                    else:
+                        memo[column.key] = None
+            else:
+                outcome = self._parse_cell(column, raw)
+            value, reason, shown = outcome
+            if reason is not None:
+                row.error(column.key, reason, shown)
+            else:
+                # A list (codes) is copied: rows must not share a mutable value.
+                row.values[column.key] = list(value) if type(value) is list else value
+
+    @staticmethod
+    def _parse_cell(column: Column, raw: Any) -> tuple[Any, str | None, Any]:
+        """(value, None, None) or (None, reason, value shown in the error)."""
+        try:
+            value = column.parse(raw)
+        except cells.CellError as exc:
+            return None, str(exc), None
+        if column.required and (value is None or value == "" or value == []):
+            return None, _("This column is required."), ""
+        if column.max_length and isinstance(value, str) and len(value) > column.max_length:
+            return None, _("At most %(n)s characters.") % {"n": column.max_length}, None
+        return value, None, None
 
     def check(self, rows: list[Row], ctx: Context) -> None:
         raise NotImplementedError
@@ -175,32 +206,46 @@ class KindSpec:
         rows = [r for r in rows if r.ok and r.values.get(column)]
         book = UnitCodebook(levels=[level] if level else None, codes=[r.values[column] for r in rows])
         resolved: list[tuple[Row, Unit]] = []
+        # Rows of a batch share a few codes and dates: resolve each pair once.
+        outcomes: dict[tuple, Unit | str] = {}
         for row in rows:
             dates = on(row)
             if dates is None:
                 continue
             dates = dates if isinstance(dates, list) else [dates]
-            first_error: UnitNotFound | None = None
-            for date in dates:
-                try:
-                    unit = book.resolve(normalise_code(row.values[column], level), date, level=level)
-                    break
-                except UnitNotFound as exc:
-                    first_error = first_error or exc
-            else:
-                row.error(column, str(first_error))
+            key = (row.values[column], *dates)
+            outcome = outcomes.get(key)
+            if outcome is None:
+                outcome = outcomes[key] = self._resolve_on(book, row.values[column], dates, level)
+            if isinstance(outcome, str):
+                row.error(column, outcome)
                 continue
-            resolved.append((row, unit))
+            resolved.append((row, outcome))
         successions = SuccessionMap({u.pk for _r, u in resolved})
+        in_scope: dict[int, bool] = {}
         result: dict[int, Succession] = {}
         for row, unit in resolved:
             succession = successions.get(unit.pk)
-            if not ctx.in_scope(unit, succession):
+            allowed = in_scope.get(unit.pk)
+            if allowed is None:
+                allowed = in_scope[unit.pk] = ctx.in_scope(unit, succession)
+            if not allowed:
                 row.error(column, _("Unit %(code)s is outside your scope.") % {"code": unit.code})
                 continue
             row.payload["unit"] = unit
             result[unit.pk] = succession
         return result
+
+    @staticmethod
+    def _resolve_on(book: UnitCodebook, code: str, dates: list[dt.date], level: str | None) -> Unit | str:
+        """The unit of ``code`` valid on the first of ``dates`` that has one, else the reason."""
+        first_error: UnitNotFound | None = None
+        for date in dates:
+            try:
+                return book.resolve(normalise_code(code, level), date, level=level)
+            except UnitNotFound as exc:
+                first_error = first_error or exc
+        return str(first_error)
 
 
 def changed(instance: models.Model, values: dict[str, Any]) -> bool:

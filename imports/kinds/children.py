@@ -110,20 +110,27 @@ class ChildrenSpec(KindSpec):
 
     def check(self, rows: list[Row], ctx: Context) -> None:
         categories, risks = self._codes(ctx)
+        today = dt.date.today()
+        # The same dates of birth and survey years recur on many rows: check each pair once.
+        birth_errors: dict[tuple, list[str]] = {}
         for row in rows:
             if not row.ok:
                 continue
             v = row.values
             birth = v["date_of_birth"]
             year = v["survey_year"]
-            on = min(dt.date(year, 12, 31), dt.date.today())
-            errors, warnings = check_birth(date_of_birth=birth.date, birth_year=birth.year, on=on)
+            key = (birth.date, birth.year, year)
+            errors = birth_errors.get(key)
+            if errors is None:
+                on = min(dt.date(year, 12, 31), today)
+                errors = birth_errors[key] = check_birth(date_of_birth=birth.date, birth_year=birth.year, on=on)[0]
             for message in errors:
                 row.error("date_of_birth", message)
-            errors, warnings = check_personal_id(v.get("personal_id"), sex=v["sex"], birth_year=birth.year)
-            # An import cannot ask to confirm a warning: a disagreeing ID is an error to fix.
-            for message in errors + warnings:
-                row.error("personal_id", message)
+            if v.get("personal_id"):
+                errors, warnings = check_personal_id(v["personal_id"], sex=v["sex"], birth_year=birth.year)
+                # An import cannot ask to confirm a warning: a disagreeing ID is an error to fix.
+                for message in errors + warnings:
+                    row.error("personal_id", message)
             for column, known in (("circumstances", categories), ("risks", risks)):
                 unknown = [c for c in v.get(column, []) if c not in known]
                 if unknown:
@@ -223,11 +230,16 @@ class ChildrenSpec(KindSpec):
             birth = v["date_of_birth"]
             unit = row.payload["unit"]
             current = row.payload["succession"].current
-            same_place = [
-                c
-                for c in by_name.get((row.payload["name_key"], birth.year), [])
-                if c["commune_id"] == unit.pk or (current is not None and c["current_unit_id"] == current.pk)
-            ]
+            # Only a row without a key match looks at children of the same name and place.
+            same_place = (
+                [
+                    c
+                    for c in by_name.get((row.payload["name_key"], birth.year), ())
+                    if c["commune_id"] == unit.pk or (current is not None and c["current_unit_id"] == current.pk)
+                ]
+                if child is None
+                else ()
+            )
             if child is None:
                 for candidate in same_place:
                     same_birth = (

@@ -110,3 +110,27 @@ def test_query_count_does_not_grow_with_the_batch(tmp_path, cast, codes, monkeyp
             assert run_import(path=path, kind="children", user=cast.commune, commit=True).committed
         counts.append(len(ctx))
     assert counts[0] == counts[1]
+
+
+def test_repeated_cells_are_checked_on_every_row(tmp_path, cast, codes, monkeypatch):
+    # Cell outcomes are memoised per column; past the limit a column is parsed row by row.
+    monkeypatch.setattr("imports.kinds.base.MEMO_LIMIT", 3)
+    rows = [CHILD_HEADER] + [[2013, "23281", f"Trẻ {i}", "31/02/2010", "F", "", f"M{i}"] for i in range(6)]
+    rows.append([2013, "23281", "Trẻ Đúng", "01/02/2010", "F", "", "M-ok"])
+    result = run_import(path=write_csv(tmp_path / "m.csv", rows), kind="children", user=cast.commune, commit=False)
+    assert [e["row"] for e in result.errors] == [2, 3, 4, 5, 6, 7]
+    assert {e["column"] for e in result.errors} == {"date_of_birth"}
+    assert result.counts["valid"] == 1
+
+
+def test_rows_do_not_share_a_memoised_list(tmp_path, cast, codes):
+    from imports.kinds import get_spec
+    from imports.kinds.base import Row
+
+    spec = get_spec("children")
+    memo: dict = {}
+    first, second = Row(2, {"circumstances": "SC01;SC04"}), Row(3, {"circumstances": "SC01;SC04"})
+    spec.parse(first, memo)
+    spec.parse(second, memo)
+    assert first.values["circumstances"] == second.values["circumstances"] == ["SC01", "SC04"]
+    assert first.values["circumstances"] is not second.values["circumstances"]
