@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -105,12 +106,22 @@ def map_header(header: list[Any], spec: KindSpec) -> tuple[dict[int, str], list[
 
 
 def _batches(rows: Iterator[tuple[int, list[Any]]], positions: dict[int, str]) -> Iterator[list[Row]]:
+    indexes, keys = list(positions), list(positions.values())
+    needed = max(indexes) + 1
+    # One C-level call picks the mapped cells of a full row; short rows take the slow path.
+    pick = itemgetter(*indexes) if len(indexes) > 1 else (lambda cells: (cells[indexes[0]],))
     while True:
         chunk = list(islice(rows, BATCH_SIZE))
         if not chunk:
             return
         yield [
-            Row(number, {key: cells[i] for i, key in positions.items() if i < len(cells)}) for number, cells in chunk
+            Row(
+                number,
+                dict(zip(keys, pick(cells), strict=True))
+                if len(cells) >= needed
+                else {key: cells[i] for i, key in positions.items() if i < len(cells)},
+            )
+            for number, cells in chunk
         ]
 
 

@@ -56,7 +56,7 @@ class RowError:
         return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """One data row: its number in the file, raw cells and parsed values by key."""
 
@@ -144,7 +144,8 @@ class KindSpec:
         for column in self.columns:
             raw = row.raw.get(column.key)
             cache = None
-            if memo is not None and type(raw) is str:
+            # Text cells and absent columns only: 1 and 1.0 of an XLSX cell are equal keys.
+            if memo is not None and (raw is None or type(raw) is str):
                 cache = memo.get(column.key, _NEW)
                 if cache is _NEW:
                     cache = memo[column.key] = {}
