@@ -77,10 +77,16 @@ def bulk_update_values(model: type[models.Model], rows: Sequence[dict], fields: 
         cursor.execute(f"CREATE TEMP TABLE {temp} AS SELECT {names} FROM {table} WITH NO DATA")
         try:
             with cursor.copy(f"COPY {temp} ({names}) FROM STDIN") as copy:
+                # Rows share values such as the time of the update: the same object is converted once.
+                last: dict[int, tuple[Any, Any]] = {}
                 for row in rows:
                     values = list(map(row.__getitem__, attnames))
                     for i, field in converted:
-                        values[i] = field.get_db_prep_save(values[i], connection)
+                        value = values[i]
+                        before = last.get(i)
+                        if before is None or before[0] is not value:
+                            before = last[i] = (value, field.get_db_prep_save(value, connection))
+                        values[i] = before[1]
                     copy.write_row(values)
             assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in targets)
             pk = quote(meta.pk.column)

@@ -141,14 +141,16 @@ class KindSpec:
         files repeat the same years, codes, dates and villages on thousands of rows. A
         column whose values keep differing (names, references) stops being memoised.
         """
+        raw_cells, values = row.raw, row.values
         for column in self.columns:
-            raw = row.raw.get(column.key)
+            key = column.key
+            raw = raw_cells.get(key)
             cache = None
             # Text cells and absent columns only: 1 and 1.0 of an XLSX cell are equal keys.
             if memo is not None and (raw is None or type(raw) is str):
-                cache = memo.get(column.key, _NEW)
+                cache = memo.get(key, _NEW)
                 if cache is _NEW:
-                    cache = memo[column.key] = {}
+                    cache = memo[key] = {}
             if cache is not None:
                 outcome = cache.get(raw)
                 if outcome is None:
@@ -156,15 +158,15 @@ class KindSpec:
                     if len(cache) < MEMO_LIMIT:
                         cache[raw] = outcome
                     else:
-                        memo[column.key] = None
+                        memo[key] = None
             else:
                 outcome = self._parse_cell(column, raw)
             value, reason, shown = outcome
             if reason is not None:
-                row.error(column.key, reason, shown)
+                row.error(key, reason, shown)
             else:
                 # A list (codes) is copied: rows must not share a mutable value.
-                row.values[column.key] = list(value) if type(value) is list else value
+                values[key] = list(value) if type(value) is list else value
 
     @staticmethod
     def _parse_cell(column: Column, raw: Any) -> tuple[Any, str | None, Any]:
