@@ -15,6 +15,7 @@ from accounts.scope import Scope, ScopedQuerySet
 from locations.models import ReformTracked
 from locations.text import fold
 
+from .deadlines import intervention_due
 from .ethnicity import ETHNICITY_CHOICES
 
 if TYPE_CHECKING:
@@ -402,6 +403,13 @@ class Case(ReformTracked):
             errors["closed_on"] = _("A case cannot close before it was opened.")
         if errors:
             raise ValidationError(errors)
+
+    def intervention_deadline(self) -> dt.datetime | None:
+        """12 hours after the report (midnight of the opening day when its time is unknown), if an emergency."""
+        if not self.emergency:
+            return None
+        reported = self.reported_at or timezone.make_aware(dt.datetime.combine(self.opened_on, dt.time.min))
+        return intervention_due(reported)
 
     def is_overdue(self, *, now: dt.datetime) -> bool:
         """Emergency without intervention 12 hours after the report, or plan late after assessment."""

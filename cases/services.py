@@ -18,7 +18,7 @@ from accounts.scope import ensure_in_scope
 from locations.models import Unit
 
 from . import history
-from .deadlines import intervention_due, plan_due
+from .deadlines import plan_due
 from .models import (
     Case,
     CaseTransition,
@@ -308,12 +308,6 @@ def child_merge(*, keep: Child, drop: Child, user: Any, note: str = "") -> Child
 # Cases -------------------------------------------------------------------------------------
 
 
-def _reported_at(case: Case) -> dt.datetime:
-    if case.reported_at:
-        return case.reported_at
-    return timezone.make_aware(dt.datetime.combine(case.opened_on, dt.time.min))
-
-
 @transaction.atomic
 def case_save(*, case: Case, user: Any, expected_version: int | None = None) -> Case:
     """Create or change a case (not its status: that is ``case_transition``).
@@ -337,10 +331,7 @@ def case_save(*, case: Case, user: Any, expected_version: int | None = None) -> 
         raise ValidationError({"commune": _("Choose a commune, not a district or province.")})
     if case.opened_on and case.opened_on > timezone.localdate():
         raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
-    if case.emergency:
-        case.intervention_due_at = intervention_due(_reported_at(case))
-    else:
-        case.intervention_due_at = None
+    case.intervention_due_at = case.intervention_deadline()
     ensure_in_scope(case, user)
     case.full_clean()
     _bump_version(case, expected_version)

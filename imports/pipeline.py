@@ -162,7 +162,7 @@ def run_import(
         source.rows.close()
         result.add_errors(header_errors)
         return result
-    ctx = Context.for_user(user, commit=commit)
+    ctx = Context.for_user(user, commit=commit, file_name=Path(name or str(path)).name)
     try:
         if commit:
             with transaction.atomic():

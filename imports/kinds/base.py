@@ -83,14 +83,16 @@ class Context:
     user: Any
     commit: bool
     allowed_unit_ids: set[int] | None
+    # The uploaded file's name, for the history of the records it changes.
+    file_name: str = ""
     seen: dict[int, int] = field(default_factory=dict)
     caches: dict[str, Any] = field(default_factory=dict)
     duplicates: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def for_user(cls, user: Any, *, commit: bool) -> Context:
+    def for_user(cls, user: Any, *, commit: bool, file_name: str = "") -> Context:
         allowed = None if is_unrestricted(user) else set(units_in_scope(user).values_list("pk", flat=True))
-        return cls(user=user, commit=commit, allowed_unit_ids=allowed)
+        return cls(user=user, commit=commit, allowed_unit_ids=allowed, file_name=file_name)
 
     def in_scope(self, unit: Unit | None, succession: Succession | None = None) -> bool:
         if unit is None:

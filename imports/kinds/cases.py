@@ -1,20 +1,32 @@
-"""``cases``: cases under case management; the same ``case_ref`` is the same case."""
+"""``cases``: cases under case management; the same ``case_ref`` is the same case.
+
+An imported case follows the rules of a case recorded in the admin (``cases.services``):
+an emergency case gets its 12-hour intervention deadline, a new case and every change of
+status get a workflow step, and the child's history tells what the file changed. Empty
+optional cells keep what is stored (as in the ``children`` kind).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import Case, Category, Child
+from cases import history
+from cases.deadlines import plan_due
+from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
 from imports import cells
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
 from .children import _personal_id
 from .events import scoped_models_by_code
 
+# What a row sets on a case; derived fields follow them (see ``_derive``).
 FIELDS = ["child", "commune", "opened_on", "status", "closed_on", "outcome", "emergency", "model", "notes"]
+DERIVED = ["intervention_due_at", "assessed_on", "plan_due_on", "current_unit", "current_unit_to_review"]
 
 
 def _status(value: Any) -> str | None:
@@ -54,19 +66,19 @@ class CasesSpec(KindSpec):
         if "categories" not in ctx.caches:
             ctx.caches["categories"] = dict(Category.objects.values_list("code", "pk"))
         categories = ctx.caches["categories"]
+        today = timezone.localdate()
         for row in rows:
             v = row.values
             if not row.ok:
                 continue
             if not v.get("child_ref") and not v.get("personal_id"):
                 row.error("child_ref", _("Give the child's reference or personal ID."), "")
+            if v["opened_on"] > today:
+                row.error("opened_on", _("A case cannot be opened in the future."))
+            if v.get("closed_on") and v["closed_on"] > today:
+                row.error("closed_on", _("A case cannot be closed in the future."))
             if v.get("closed_on") and v["closed_on"] < v["opened_on"]:
                 row.error("closed_on", _("The case closes before it opens."))
-            status = v.get("status") or Case.Status.RECEIVED
-            if v.get("outcome") and status != Case.Status.CLOSED:
-                row.error("outcome", _("Only a closed case has an outcome."))
-            if status == Case.Status.CLOSED and not (v.get("closed_on") and v.get("outcome")):
-                row.error("status", _("A closed case needs its closing date and outcome."))
             unknown = [c for c in v.get("circumstances", []) if c not in categories]
             if unknown:
                 row.error("circumstances", _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
@@ -83,7 +95,11 @@ class CasesSpec(KindSpec):
             c.personal_id: c for c in children if c.personal_id and ctx.in_scope_id(c.commune_id, c.current_unit_id)
         }
         models = scoped_models_by_code({r.values["model_code"] for r in live if r.values.get("model_code")}, ctx)
-        existing = {c.case_ref: c for c in Case.objects.filter(case_ref__in={r.values["case_ref"] for r in live})}
+        # Related rows come with the cases: the history compares their names without a query each.
+        stored = Case.objects.filter(case_ref__in={r.values["case_ref"] for r in live}).select_related(
+            "child", "commune", "model", "reported_by", "current_unit"
+        )
+        existing = {c.case_ref: c for c in stored}
         links: dict[int, set[int]] = {}
         for case_id, category_id in Case.circumstances.through.objects.filter(
             case_id__in=[c.pk for c in existing.values()]
@@ -99,43 +115,136 @@ class CasesSpec(KindSpec):
             if v.get("model_code") and v["model_code"] not in models:
                 row.error("model_code", _("Unknown protection model %(code)s.") % {"code": v["model_code"]})
                 continue
-            unit = row.payload["unit"]
-            values = {
-                "child_id": child.pk,
-                "commune_id": unit.pk,
-                "opened_on": v["opened_on"],
-                "status": v.get("status") or Case.Status.RECEIVED,
-                "closed_on": v.get("closed_on"),
-                "outcome": v.get("outcome") or "",
-                "emergency": bool(v.get("emergency")),
-                "model_id": models[v["model_code"]].pk if v.get("model_code") else None,
-                "notes": v.get("notes") or "",
-            }
-            wanted = {categories[c] for c in v.get("circumstances", [])}
             instance = existing.get(v["case_ref"])
+            if instance is not None and not ctx.in_scope_id(instance.commune_id, instance.current_unit_id):
+                row.error("case_ref", _("This value is already used by another record."))
+                continue
+            values = self._values(row, instance, child, models)
+            if values is None:
+                continue
+            wanted = {categories[c] for c in v["circumstances"]} if v.get("circumstances") else None
             if instance is None:
                 instance = Case(case_ref=v["case_ref"], reported_by=ctx.user if ctx.user.pk else None, **values)
                 row.action = NEW
-            elif not ctx.in_scope_id(instance.commune_id, instance.current_unit_id):
-                row.error("case_ref", _("This value is already used by another record."))
-                continue
+                before: dict[str, str] = {}
+                wanted = wanted or set()
             else:
+                before = history.snapshot(instance)
+                was = (instance.status, instance.closed_on)
+                if wanted is None:
+                    wanted = links.get(instance.pk, set())
                 differs = changed(instance, values) or links.get(instance.pk, set()) != wanted
                 row.action = UPDATED if differs else UNCHANGED
-            set_current_unit(instance, successions[unit.pk])
-            row.payload.update(instance=instance, categories=wanted)
+                row.payload["was"] = was
+            set_current_unit(instance, successions[row.payload["unit"].pk])
+            row.payload.update(instance=instance, categories=wanted, before=before)
+
+    def _values(self, row: Row, stored: Case | None, child: Child, models: dict[str, Any]) -> dict[str, Any] | None:
+        """The case's fields from the row, empty cells keeping the stored values; None on an error."""
+        v = row.values
+        status = v.get("status") or (stored.status if stored else Case.Status.RECEIVED)
+        was_closed = stored is not None and stored.status == Case.Status.CLOSED
+        if status == Case.Status.CLOSED:
+            closed_on = v.get("closed_on") or (stored.closed_on if was_closed else None)
+            outcome = v.get("outcome") or (stored.outcome if was_closed else "")
+            if not (closed_on and outcome):
+                row.error("status", _("A closed case needs its closing date and outcome."))
+                return None
+            if closed_on < v["opened_on"]:
+                row.error("closed_on", _("The case closes before it opens."))
+                return None
+        else:
+            if v.get("outcome"):
+                row.error("outcome", _("Only a closed case has an outcome."))
+            if v.get("closed_on"):
+                row.error("closed_on", _("Only a closed case has a closure date."))
+            if not row.ok:
+                return None
+            closed_on, outcome = None, ""
+        if v.get("model_code"):
+            model = models[v["model_code"]]
+        else:
+            model = stored.model if stored else None
+        emergency = v.get("emergency")
+        return {
+            "child": child,
+            "commune": row.payload["unit"],
+            "opened_on": v["opened_on"],
+            "status": status,
+            "closed_on": closed_on,
+            "outcome": outcome,
+            "emergency": (stored.emergency if stored else False) if emergency is None else emergency,
+            "model": model,
+            "notes": v.get("notes") or (stored.notes if stored else ""),
+        }
 
     def write(self, rows: list[Row], ctx: Context) -> None:
         rows = [r for r in rows if r.action in (NEW, UPDATED)]
+        today = timezone.localdate()
+        steps: list[tuple[Row, CaseTransition]] = []
+        for row in rows:
+            step = self._derive(row, ctx, today)
+            if step is not None:
+                steps.append((row, step))
         instances = [r.payload["instance"] for r in rows]
         Case.objects.bulk_create(
             instances,
             update_conflicts=True,
             unique_fields=["case_ref"],
-            update_fields=[*FIELDS, "current_unit", "current_unit_to_review"],
+            update_fields=[*FIELDS, *DERIVED, "version", "updated_at"],
         )
         through = Case.circumstances.through
         through.objects.filter(case_id__in=[c.pk for c in instances]).delete()
         through.objects.bulk_create(
             [through(case_id=r.payload["instance"].pk, category_id=c) for r in rows for c in r.payload["categories"]]
+        )
+        for row, step in steps:
+            step.case_id = row.payload["instance"].pk
+        CaseTransition.objects.bulk_create([step for _row, step in steps])
+        ChangeRecord.objects.bulk_create([self._history(row, ctx) for row in rows])
+
+    def _derive(self, row: Row, ctx: Context, today: dt.date) -> CaseTransition | None:
+        """Set the deadlines and version of the row's case; its workflow step, if its status moved."""
+        case: Case = row.payload["instance"]
+        case.intervention_due_at = case.intervention_deadline()
+        if row.action == NEW:
+            start, previous_closed_on = "", None
+        else:
+            case.version += 1
+            start, previous_closed_on = row.payload["was"]
+            if start == case.status:
+                return None
+            if start != Case.Status.CLOSED:
+                previous_closed_on = None
+        # A closure is dated by its closing date; any other step by its opening (a new case)
+        # or by the day of the import (a change).
+        if case.status == Case.Status.CLOSED:
+            on = case.closed_on
+        else:
+            on = case.opened_on if row.action == NEW else max(today, case.opened_on)
+        if case.status == Case.Status.DETAILED_ASSESSMENT and row.action != NEW:
+            case.assessed_on = on
+            case.plan_due_on = plan_due(on)
+        elif case.status == Case.Status.PLAN_APPROVED:
+            case.plan_due_on = None
+        return CaseTransition(
+            from_status=start,
+            to_status=case.status,
+            on=on,
+            user=ctx.user if ctx.user.pk else None,
+            outcome=case.outcome if case.status == Case.Status.CLOSED else "",
+            previous_closed_on=previous_closed_on,
+            note=_("Imported from file %(name)s.") % {"name": ctx.file_name},
+        )
+
+    def _history(self, row: Row, ctx: Context) -> ChangeRecord:
+        case: Case = row.payload["instance"]
+        new = row.action == NEW
+        return ChangeRecord(
+            child=case.child,
+            case=case,
+            user=ctx.user if ctx.user.pk else None,
+            action=ChangeRecord.Action.CREATED if new else ChangeRecord.Action.CHANGED,
+            changes={} if new else history.diff(case, row.payload["before"]),
+            summary=_("Imported from file %(name)s.") % {"name": ctx.file_name},
         )
