@@ -7,10 +7,11 @@ table's sequence first (one query), so the caller gets them back as with ``bulk_
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.db.models import F, Lookup, Q
 
 # Values psycopg adapts as they are; anything else goes through the field's conversion.
@@ -43,6 +44,28 @@ def any_of(field: str, values: Collection) -> Q | Lookup:
     if connection.vendor == "postgresql":
         return _EqualsAny(F(field), list(values))
     return Q(**{f"{field}__in": values})
+
+
+@contextmanager
+def without_bitmap_scans() -> Iterator[None]:
+    """Run the block's queries with plain index scans only (PostgreSQL).
+
+    For ``name_folded = ANY(thousands of names)`` PostgreSQL may choose the trigram GIN
+    index (made for searching inside names, and usable for equality) over the b-tree: it
+    costs it below the b-tree's thousands of probes, but every common syllable of a name
+    matches most of the table, and one batch then takes minutes instead of milliseconds.
+    A GIN index can only be read with a bitmap scan, so turning those off for the block
+    leaves the b-tree. The setting is local to a savepoint's block: restored after it,
+    undone with it on an error.
+    """
+    if connection.vendor != "postgresql":
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_bitmapscan'), set_config('enable_bitmapscan', 'off', true)")
+        before = cursor.fetchone()[0]
+        yield
+        cursor.execute("SELECT set_config('enable_bitmapscan', %s, true)", [before])
 
 
 def bulk_update_values(model: type[models.Model], rows: Sequence[dict], fields: Sequence[str]) -> None:

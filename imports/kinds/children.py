@@ -23,7 +23,7 @@ from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
 from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord
 from cases.validators import check_birth, check_personal_id
 from imports import cells
-from imports.bulk import any_of, bulk_insert_values, bulk_update_values
+from imports.bulk import any_of, bulk_insert_values, bulk_update_values, without_bitmap_scans
 from locations.text import fold
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row
@@ -222,8 +222,9 @@ class ChildrenSpec(KindSpec):
             found = Child.objects.filter(any_of("name_folded", names), any_of("birth_year", years)).filter(
                 Q(any_of("commune_id", units)) | Q(any_of("current_unit_id", units))
             )
-            for child in found.order_by().values(*self.MATCH_FIELDS):
-                by_name[(child["name_folded"], child["birth_year"])].append(child)
+            with without_bitmap_scans():
+                for child in found.order_by().values(*self.MATCH_FIELDS):
+                    by_name[(child["name_folded"], child["birth_year"])].append(child)
         for row in rows:
             v = row.values
             child = by_pid.get(v.get("personal_id") or "") or by_ref.get(v.get("child_ref") or "")
