@@ -24,6 +24,19 @@ FLAGS = [
 ]
 
 
+def _submit(browser) -> None:
+    """Click "Show" and wait for the new page to be fully loaded, not just begun."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = browser.find_element(By.TAG_NAME, "html")
+    browser.find_element(By.ID, "report-submit").click()
+    wait = WebDriverWait(browser, 30)
+    wait.until(expected_conditions.staleness_of(page))
+    wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
+
+
 @pytest.fixture
 def browser(tmp_path):
     from selenium import webdriver
@@ -41,6 +54,8 @@ def browser(tmp_path):
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
     driver.download_dir = tmp_path
+    # Elements may appear a moment after a click on a loaded machine.
+    driver.implicitly_wait(5)
     yield driver
     driver.quit()
 
@@ -77,7 +92,7 @@ def test_manager_runs_annual_summary_and_downloads_xlsx(live_server, cast, units
     year.clear()
     year.send_keys("2023")
     Select(browser.find_element(By.NAME, "unit")).select_by_value("legacy-62")
-    browser.find_element(By.ID, "report-submit").click()
+    _submit(browser)
     assert "2023" in browser.find_element(By.ID, "report-title").text
     assert "1 em" in browser.find_element(By.ID, "report-narrative").text
 
@@ -85,7 +100,7 @@ def test_manager_runs_annual_summary_and_downloads_xlsx(live_server, cast, units
     year = browser.find_element(By.NAME, "year")
     year.clear()
     year.send_keys("2024")
-    browser.find_element(By.ID, "report-submit").click()
+    _submit(browser)
     narrative = browser.find_element(By.ID, "report-narrative").text
     assert "2 em" in narrative and "16.500 lượt người" in narrative
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.report-chart")) == 3
