@@ -79,7 +79,9 @@ class Child(ReformTracked):
         FEMALE = "F", _("Female")
 
     full_name = models.CharField(_("full name"), max_length=150)
-    name_folded = models.CharField(max_length=150, editable=False, db_index=True)
+    # A plain b-tree for equality and order (see Meta); searches inside names use the trigram
+    # index of migration 0005. ``db_index`` would add a third, pattern-ops index no query uses.
+    name_folded = models.CharField(max_length=150, editable=False)
     date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(_("year of birth"))
     birth_year_only = models.BooleanField(
@@ -144,7 +146,7 @@ class Child(ReformTracked):
         ]
         indexes = [
             models.Index(fields=["commune", "name_folded", "birth_year"], name="child_match"),
-            models.Index(fields=["current_unit"], name="child_current_unit"),
+            models.Index(fields=["name_folded"], name="child_name_folded"),
         ]
 
     def __str__(self) -> str:
@@ -201,7 +203,10 @@ class SurveyRecord(ReformTracked):
     scope = Scope(unit="commune", current="current_unit", owner="child__reported_by")
     recorded_unit_field = "commune"
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="survey_records", verbose_name=_("child"))
+    # No index of its own: the unique (child, survey_year) index serves lookups by child.
+    child = models.ForeignKey(
+        Child, on_delete=models.CASCADE, related_name="survey_records", verbose_name=_("child"), db_index=False
+    )
     survey_year = models.PositiveSmallIntegerField(_("survey year"))
     commune = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
     village = models.CharField(_("village / residential group"), max_length=150, blank=True)
@@ -376,7 +381,6 @@ class Case(ReformTracked):
         indexes = [
             models.Index(fields=["opened_on", "closed_on"], name="case_open_period"),
             models.Index(fields=["status", "outcome", "closed_on"], name="case_outcome"),
-            models.Index(fields=["current_unit"], name="case_current_unit"),
             models.Index(fields=["intervention_due_at"], name="case_intervention_due"),
             models.Index(fields=["plan_due_on"], name="case_plan_due"),
         ]

@@ -99,7 +99,6 @@ class ProtectionModel(ReformTracked):
         ]
         indexes = [
             models.Index(fields=["kind", "established_on", "ended_on"], name="model_kind_period"),
-            models.Index(fields=["current_unit"], name="model_current_unit"),
         ]
 
     def __str__(self) -> str:
