@@ -32,7 +32,11 @@ class _EqualsAny(Lookup):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", (*lhs_params, list(self.rhs))
+        values = list(self.rhs)
+        if values and all(type(v) is int for v in values):
+            # Ids as one array literal: psycopg would inspect every element of a list.
+            return f"{lhs} = ANY(%s::bigint[])", (*lhs_params, "{" + ",".join(map(str, values)) + "}")
+        return f"{lhs} = ANY(%s)", (*lhs_params, values)
 
 
 def any_of(field: str, values: Collection) -> Q | Lookup:

@@ -193,10 +193,10 @@ def _process(
     progress: Progress | None,
 ) -> None:
     memo: dict[str, dict | None] = {}
+    present = set(positions.values())
     try:
         for batch in _batches(rows, positions):
-            for row in batch:
-                spec.parse(row, memo)
+            spec.parse_batch(batch, memo, present)
             spec.check(batch, ctx)
             for row in batch:
                 if row.errors:

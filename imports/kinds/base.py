@@ -14,7 +14,7 @@ the counts; it never writes unless every row of the file is valid.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -137,38 +137,54 @@ class KindSpec:
         return [c for c in self.columns if c.required]
 
     def parse(self, row: Row, memo: dict[str, dict | None] | None = None) -> None:
-        """Parse every cell of ``row`` into ``row.values`` (or ``row.errors``).
+        """Parse every cell of ``row`` into ``row.values`` (or ``row.errors``)."""
+        self.parse_batch([row], memo)
+
+    def parse_batch(
+        self, rows: list[Row], memo: dict[str, dict | None] | None = None, present: Collection[str] | None = None
+    ) -> None:
+        """Parse every cell of ``rows`` into their ``values`` (or ``errors``), column by column.
 
         ``memo`` (one per import run) keeps the outcome per column and text cell: survey
         files repeat the same years, codes, dates and villages on thousands of rows. A
         column whose values keep differing (names, references) stops being memoised.
+        A column missing from the file (not in ``present``, the header's keys) is parsed
+        once for the whole batch.
         """
-        raw_cells, values = row.raw, row.values
         for column in self.columns:
             key = column.key
-            raw = raw_cells.get(key)
-            cache = None
-            # Text cells and absent columns only: 1 and 1.0 of an XLSX cell are equal keys.
-            if memo is not None and (raw is None or type(raw) is str):
+            if present is not None and key not in present:
+                value, reason, shown = self._parse_cell(column, None)
+                for row in rows:
+                    if reason is not None:
+                        row.error(key, reason, shown)
+                    else:
+                        row.values[key] = list(value) if type(value) is list else value
+                continue
+            cache: dict | None = None
+            if memo is not None:
                 cache = memo.get(key, _NEW)
                 if cache is _NEW:
                     cache = memo[key] = {}
-            if cache is not None:
-                outcome = cache.get(raw)
-                if outcome is None:
+            for row in rows:
+                raw = row.raw.get(key)
+                # Text cells and empty ones only: 1 and 1.0 of an XLSX cell are equal keys.
+                if cache is not None and (raw is None or type(raw) is str):
+                    outcome = cache.get(raw)
+                    if outcome is None:
+                        outcome = self._parse_cell(column, raw)
+                        if len(cache) < MEMO_LIMIT:
+                            cache[raw] = outcome
+                        else:
+                            cache = memo[key] = None  # type: ignore[index]
+                else:
                     outcome = self._parse_cell(column, raw)
-                    if len(cache) < MEMO_LIMIT:
-                        cache[raw] = outcome
-                    else:
-                        memo[key] = None
-            else:
-                outcome = self._parse_cell(column, raw)
-            value, reason, shown = outcome
-            if reason is not None:
-                row.error(key, reason, shown)
-            else:
-                # A list (codes) is copied: rows must not share a mutable value.
-                values[key] = list(value) if type(value) is list else value
+                value, reason, shown = outcome
+                if reason is not None:
+                    row.error(key, reason, shown)
+                else:
+                    # A list (codes) is copied: rows must not share a mutable value.
+                    row.values[key] = list(value) if type(value) is list else value
 
     @staticmethod
     def _parse_cell(column: Column, raw: Any) -> tuple[Any, str | None, Any]:
