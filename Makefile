@@ -14,15 +14,19 @@ PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test ARGS="-x -k scope"`.
 ARGS ?=
 TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
-# What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope and the helpers
-# they build on. Options live in pyproject.toml ([tool.mypy]).
+# What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope, the import pipeline
+# and the helpers they build on. Options live in pyproject.toml ([tool.mypy]).
 MYPY_TARGETS := \
 	accounts/scope.py accounts/services.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py \
 	programs/services.py programs/selectors.py \
 	outreach/services.py outreach/selectors.py \
-	reports/selectors.py reports/summary.py reports/area.py
+	reports/selectors.py reports/summary.py reports/area.py \
+	imports/pipeline.py imports/services.py imports/bulk.py imports/reading.py imports/cells.py \
+	imports/files.py imports/selectors.py \
+	imports/kinds/__init__.py imports/kinds/base.py imports/kinds/children.py imports/kinds/cases.py \
+	imports/kinds/events.py imports/kinds/models.py imports/kinds/attendance.py imports/kinds/commune_stats.py
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 

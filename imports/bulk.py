@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection, models, transaction
-from django.db.models import F, Lookup, Q
+from django.db.models import F, ForeignObjectRel, Lookup, Q
 
 # Values psycopg adapts as they are; anything else goes through the field's conversion.
 _PLAIN = (
@@ -84,7 +84,7 @@ def bulk_update_values(model: type[models.Model], rows: Sequence[dict], fields: 
     if not rows:
         return
     meta = model._meta
-    targets = [meta.get_field(name) for name in fields]
+    targets = [_stored(meta.get_field(name)) for name in fields]
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(
             [model(**row) for row in rows],
@@ -97,7 +97,7 @@ def bulk_update_values(model: type[models.Model], rows: Sequence[dict], fields: 
     table = quote(meta.db_table)
     temp = quote(f"import_update_{meta.db_table}")
     columns = [meta.pk, *targets]
-    names = ", ".join(quote(f.column) for f in columns)
+    names = ", ".join(quote(_column(f)) for f in columns)
     attnames = [f.attname for f in columns]
     converted = [(i, f) for i, f in enumerate(columns) if not _is_plain(f)]
     with connection.cursor() as cursor:
@@ -115,11 +115,25 @@ def bulk_update_values(model: type[models.Model], rows: Sequence[dict], fields: 
                             before = last[i] = (value, field.get_db_prep_save(value, connection))
                         values[i] = before[1]
                     copy.write_row(values)
-            assignments = ", ".join(f"{quote(f.column)} = s.{quote(f.column)}" for f in targets)
-            pk = quote(meta.pk.column)
+            assignments = ", ".join(f"{quote(_column(f))} = s.{quote(_column(f))}" for f in targets)
+            pk = quote(_column(meta.pk))
             cursor.execute(f"UPDATE {table} AS t SET {assignments} FROM {temp} AS s WHERE t.{pk} = s.{pk}")
         finally:
             cursor.execute(f"DROP TABLE {temp}")
+
+
+def _stored(field: models.Field | ForeignObjectRel) -> models.Field:
+    """``field`` as a field of this model's table: a reverse relation is stored on the other one."""
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{field} is not stored in this model's table")
+    return field
+
+
+def _column(field: models.Field) -> str:
+    """The field's column; many-to-many and generic relations have none to write."""
+    if field.column is None:
+        raise TypeError(f"{field} has no column of its own")
+    return field.column
 
 
 def _is_plain(field: models.Field) -> bool:
@@ -160,10 +174,10 @@ def bulk_insert_values(model: type[models.Model], rows: Sequence[dict]) -> list[
         cursor.execute(
             "WITH s AS MATERIALIZED (SELECT pg_get_serial_sequence(%s, %s)::regclass AS seq)"
             " SELECT nextval(s.seq) FROM s, generate_series(1, %s)",
-            [meta.db_table, meta.pk.column, len(rows)],
+            [meta.db_table, _column(meta.pk), len(rows)],
         )
         ids = [row[0] for row in cursor.fetchall()]
-        columns = ", ".join(quote(c) for c in [meta.pk.column, *(f.column for f in fields)])
+        columns = ", ".join(quote(_column(f)) for f in [meta.pk, *fields])
         with cursor.copy(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN") as copy:
             for pk, row in zip(ids, rows, strict=True):
                 values = [pk, *map(row.get, attnames, defaults)]

@@ -8,14 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from locations.text import fold, nfc
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
@@ -149,7 +153,7 @@ def parse_sex(value: Any) -> str | None:
     raise CellError(_("%(value)s is not a sex (use M/F or Nam/Nữ).") % {"value": value})
 
 
-def parse_choice(value: Any, choices: dict[str, str]) -> str | None:
+def parse_choice(value: Any, choices: Mapping[str, StrOrPromise]) -> str | None:
     """A key of ``choices`` (key → label), accepting the label too, accent-insensitively."""
     if is_empty(value):
         return None
@@ -160,7 +164,7 @@ def parse_choice(value: Any, choices: dict[str, str]) -> str | None:
 
 
 @lru_cache(maxsize=64)
-def _choice_lookup(choices: tuple[tuple[str, Any], ...]) -> dict[str, str]:
+def _choice_lookup(choices: tuple[tuple[str, StrOrPromise], ...]) -> dict[str, str]:
     """Folded key or label (in both languages: files mix them) → key."""
     lookup: dict[str, str] = {}
     for language in ("en", "vi"):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import zlib
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
@@ -186,7 +186,7 @@ def run_import(
 
 def _process(
     spec: KindSpec,
-    rows: Iterator[tuple[int, list[Any]]],
+    rows: Generator[tuple[int, list[Any]], None, None],
     positions: dict[int, str],
     ctx: Context,
     result: Result,

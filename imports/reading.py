@@ -12,7 +12,7 @@ import csv
 import datetime as dt
 import io
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,10 +31,13 @@ class UnusableFile(Exception):
 
 @dataclass
 class RowSource:
-    """The header and an iterator over ``(row_number, cells)``; row 1 is the header."""
+    """The header and a generator of ``(row_number, cells)``; row 1 is the header.
+
+    A caller that stops before the end closes ``rows`` to close the file.
+    """
 
     header: list[str]
-    rows: Iterator[tuple[int, list[Any]]]
+    rows: Generator[tuple[int, list[Any]], None, None]
     encoding: str
     delimiter: str | None
 
@@ -110,7 +113,7 @@ def detect_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _csv_rows(text: io.TextIOWrapper, delimiter: str) -> Iterator[tuple[int, list[Any]]]:
+def _csv_rows(text: io.TextIOWrapper, delimiter: str) -> Generator[tuple[int, list[Any]], None, None]:
     reader = csv.reader(text, delimiter=delimiter)
     number = 1
     try:
@@ -141,7 +144,7 @@ def _xlsx_rows(handle: BinaryIO) -> RowSource:
     iterator = sheet.iter_rows(values_only=True)
     header = [("" if v is None else str(v)) for v in next(iterator, ())]
 
-    def rows() -> Iterator[tuple[int, list[Any]]]:
+    def rows() -> Generator[tuple[int, list[Any]], None, None]:
         try:
             for number, values in enumerate(iterator, start=2):
                 cells = [_xlsx_value(v) for v in values]

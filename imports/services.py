@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 from collections import Counter
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +24,9 @@ from accounts.scope import ensure_in_scope, user_unit
 from .kinds import SPECS
 from .models import ImportJob
 from .pipeline import run_import
+
+if TYPE_CHECKING:
+    from django.db.backends.base.base import BaseDatabaseWrapper
 
 IMPORT_PERMISSION = "accounts.import_data"
 
@@ -206,10 +209,10 @@ class ProgressReporter:
 
     def __init__(self, job_id: int) -> None:
         self.job_id = job_id
-        self._side = None
+        self._side: BaseDatabaseWrapper | None = None
 
     def __call__(self, phase: str, counts: Counter) -> None:
-        values = {
+        values: dict[str, str | int | dt.datetime] = {
             "phase": phase,
             "rows_read": counts["read"],
             "rows_valid": counts["valid"],

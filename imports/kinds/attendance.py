@@ -13,6 +13,7 @@ from imports import cells
 from programs.models import Attendance, Enrolment
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed
+from .children import by_keys
 from .events import scoped_models_by_code
 
 
@@ -45,7 +46,7 @@ class AttendanceSpec(KindSpec):
         refs = {r.values["child_ref"] for r in live}
         children = {
             c.child_ref: c
-            for c in Child.objects.filter(child_ref__in=refs)
+            for c in (Child.objects.filter(by_keys(refs=refs)) if refs else ())
             if ctx.in_scope_id(c.commune_id, c.current_unit_id)
         }
         model_ids = {m.pk for m in models.values()}
@@ -54,7 +55,8 @@ class AttendanceSpec(KindSpec):
             found = Enrolment.objects.filter(model_id__in=model_ids).filter(
                 Q(child_id__in=[c.pk for c in children.values()]) | Q(child_ref__in=refs)
             )
-            ref_of = {c.pk: ref for ref, c in children.items()}
+            # An enrolment of a child not in the registry has no child id: it looks up None and keeps its own ref.
+            ref_of: dict[int | None, str] = {c.pk: ref for ref, c in children.items()}
             for enrolment in found:
                 ref = ref_of.get(enrolment.child_id) or enrolment.child_ref
                 enrolments[(enrolment.model_id, ref)] = enrolment

@@ -16,16 +16,19 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.scope import is_unrestricted, units_in_scope
 from imports import cells
-from locations.models import Unit
+from locations.models import ReformTracked, Unit
 from locations.resolve import UnitCodebook, UnitNotFound, normalise_code
 from locations.succession import Succession, SuccessionMap
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 # Distinct cell values memoised per column and run before the column counts as unique.
@@ -109,7 +112,7 @@ class Context:
             return True
         return unit_id in self.allowed_unit_ids or (current_id is not None and current_id in self.allowed_unit_ids)
 
-    def claim(self, key: tuple, row: Row, column: str, what: str) -> bool:
+    def claim(self, key: tuple, row: Row, column: str, what: StrOrPromise) -> bool:
         """Record ``key`` for ``row``; an error if an earlier row of the file had the same key."""
         # A 64-bit hash instead of the key keeps memory flat on a million rows; a collision
         # (about 1 in 10^7 for a million keys) would report a false duplicate, never merge.
@@ -279,7 +282,7 @@ def changed(instance: models.Model, values: dict[str, Any]) -> bool:
     return differs
 
 
-def set_current_unit(instance: models.Model, succession: Succession) -> None:
+def set_current_unit(instance: ReformTracked, succession: Succession) -> None:
     """What ``ReformTracked.save()`` derives, for rows written in bulk."""
     instance.current_unit = succession.current
     instance.current_unit_to_review = succession.needs_review

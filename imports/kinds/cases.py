@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +20,7 @@ from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
 from imports import cells
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
-from .children import _personal_id
+from .children import _personal_id, by_keys
 from .events import scoped_models_by_code
 
 # What a row sets on a case; derived fields follow them (see ``_derive``).
@@ -89,7 +88,7 @@ class CasesSpec(KindSpec):
         live = [r for r in live if r.ok]
         refs = {r.values["child_ref"] for r in live if r.values.get("child_ref")}
         pids = {r.values["personal_id"] for r in live if r.values.get("personal_id")}
-        children = list(Child.objects.filter(Q(child_ref__in=refs) | Q(personal_id__in=pids))) if live else []
+        children = list(Child.objects.filter(by_keys(pids=pids, refs=refs))) if refs or pids else []
         by_ref = {c.child_ref: c for c in children if c.child_ref and ctx.in_scope_id(c.commune_id, c.current_unit_id)}
         by_pid = {
             c.personal_id: c for c in children if c.personal_id and ctx.in_scope_id(c.commune_id, c.current_unit_id)
@@ -143,10 +142,10 @@ class CasesSpec(KindSpec):
         """The case's fields from the row, empty cells keeping the stored values; None on an error."""
         v = row.values
         status = v.get("status") or (stored.status if stored else Case.Status.RECEIVED)
-        was_closed = stored is not None and stored.status == Case.Status.CLOSED
+        closed_case = stored if stored is not None and stored.status == Case.Status.CLOSED else None
         if status == Case.Status.CLOSED:
-            closed_on = v.get("closed_on") or (stored.closed_on if was_closed else None)
-            outcome = v.get("outcome") or (stored.outcome if was_closed else "")
+            closed_on = v.get("closed_on") or (closed_case.closed_on if closed_case is not None else None)
+            outcome = v.get("outcome") or (closed_case.outcome if closed_case is not None else "")
             if not (closed_on and outcome):
                 row.error("status", _("A closed case needs its closing date and outcome."))
                 return None
@@ -219,6 +218,8 @@ class CasesSpec(KindSpec):
         # A closure is dated by its closing date; any other step by its opening (a new case)
         # or by the day of the import (a change).
         if case.status == Case.Status.CLOSED:
+            # ``_values`` refuses a closed case without its closing date.
+            assert case.closed_on is not None
             on = case.closed_on
         else:
             on = case.opened_on if row.action == NEW else max(today, case.opened_on)

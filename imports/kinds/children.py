@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,6 +50,20 @@ def _personal_id(value: Any) -> str:
         text = text[:-2]
     # Spreadsheets drop the leading zero of a number.
     return text.zfill(12) if text.isdigit() and len(text) == 11 else text
+
+
+def by_keys(*, pids: Collection[str] = (), refs: Collection[str] = ()) -> Q:
+    """Children with one of the personal IDs or child references (at least one must be given).
+
+    "<> ''" repeats the condition of the partial unique indexes so that the planner uses
+    them: without it, past about a hundred keys, a scan of the whole table per batch.
+    """
+    found = Q()
+    if pids:
+        found |= Q(any_of("personal_id", pids)) & ~Q(personal_id="")
+    if refs:
+        found |= Q(any_of("child_ref", refs)) & ~Q(child_ref="")
+    return found
 
 
 @dataclass(eq=False)
@@ -194,14 +209,7 @@ class ChildrenSpec(KindSpec):
         by_ref: dict[str, dict] = {}
         if pids or refs:
             # Matching sees every child (keys are unique), scope is checked on the match.
-            # "<> ''" repeats the condition of the partial unique indexes so that the
-            # planner uses them: without it, a scan of the whole table per batch.
-            by_keys = Q()
-            if pids:
-                by_keys |= Q(any_of("personal_id", pids)) & ~Q(personal_id="")
-            if refs:
-                by_keys |= Q(any_of("child_ref", refs)) & ~Q(child_ref="")
-            for child in Child.objects.filter(by_keys).order_by().values(*self.MATCH_FIELDS):
+            for child in Child.objects.filter(by_keys(pids=pids, refs=refs)).order_by().values(*self.MATCH_FIELDS):
                 if child["personal_id"] in pids:
                     by_pid[child["personal_id"]] = child
                 if child["child_ref"] in refs:
@@ -308,11 +316,11 @@ class ChildrenSpec(KindSpec):
             record_ids = [r["id"] for r in records.values()]
             if record_ids:
                 through_c = SurveyRecord.categories.through.objects.filter(any_of("surveyrecord_id", record_ids))
-                for record_id, category_id in through_c.values_list("surveyrecord_id", "category_id"):
-                    links[record_id][0].add(category_id)
+                for linked_id, category_id in through_c.values_list("surveyrecord_id", "category_id"):
+                    links[linked_id][0].add(category_id)
                 through_r = SurveyRecord.risks.through.objects.filter(any_of("surveyrecord_id", record_ids))
-                for record_id, risk_id in through_r.values_list("surveyrecord_id", "riskfactor_id"):
-                    links[record_id][1].add(risk_id)
+                for linked_id, risk_id in through_r.values_list("surveyrecord_id", "riskfactor_id"):
+                    links[linked_id][1].add(risk_id)
         latest_year: dict[int, int] = {}
         for child_id, year in records:
             latest_year[child_id] = max(year, latest_year.get(child_id, 0))

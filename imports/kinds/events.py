@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
@@ -27,7 +28,9 @@ def _venue(value: Any) -> str | None:
 
 def scoped_models_by_code(codes: set[str], ctx: Context) -> dict[str, ProtectionModel]:
     """Protection models by code, only those inside the scope (one query)."""
-    found = ProtectionModel.objects.filter(code__in=codes) if codes else []
+    found: Iterable[ProtectionModel] = []
+    if codes:
+        found = ProtectionModel.objects.filter(code__in=codes)
     return {m.code: m for m in found if ctx.in_scope_id(m.unit_id, m.current_unit_id)}
 
 
