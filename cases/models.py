@@ -98,8 +98,13 @@ class Child(ReformTracked):
         blank=True,
         help_text=_("The survey's or another system's reference for this child."),
     )
+    # Indexed first in ``child_match`` (see Meta), which serves lookups by commune too.
     commune = models.ForeignKey(
-        "locations.Unit", on_delete=models.PROTECT, related_name="children_registered", verbose_name=_("commune")
+        "locations.Unit",
+        on_delete=models.PROTECT,
+        related_name="children_registered",
+        verbose_name=_("commune"),
+        db_index=False,
     )
     village = models.CharField(_("village / residential group"), max_length=150, blank=True)
     caregiver_name = models.CharField(_("caregiver"), max_length=150, blank=True)
@@ -127,6 +132,8 @@ class Child(ReformTracked):
         editable=False,
         related_name="merged_from",
         verbose_name=_("merged into"),
+        # Almost every child is merged into nobody: only the few that are are indexed (see Meta).
+        db_index=False,
     )
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -147,6 +154,7 @@ class Child(ReformTracked):
         indexes = [
             models.Index(fields=["commune", "name_folded", "birth_year"], name="child_match"),
             models.Index(fields=["name_folded"], name="child_name_folded"),
+            models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="child_merged_into"),
         ]
 
     def __str__(self) -> str:
