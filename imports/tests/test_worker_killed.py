@@ -1,0 +1,106 @@
+"""A real ``db_worker`` killed in the middle of a commit leaves the data as before; the job runs again."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+
+from cases.models import Child, SurveyRecord
+from imports.models import ImportJob
+from imports.services import import_job_commit, import_job_create, import_job_start, import_jobs_sweep
+from imports.tests.factories import ensure_codes
+
+ROWS = 40_000
+
+pytestmark = [
+    # The worker is a second process: it needs a database server both can reach (CI runs this on PostgreSQL).
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database shared by two processes"),
+    pytest.mark.django_db(transaction=True),
+]
+
+
+def survey_file(rows: int) -> bytes:
+    lines = ["survey_year,commune_code,full_name,date_of_birth,sex,child_ref"]
+    lines += [f"2024,23281,Trẻ Em {n},01/01/2015,{'M' if n % 2 else 'F'},W{n:06d}" for n in range(rows)]
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def database_url() -> str:
+    db = connection.settings_dict
+    login = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
+    return f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def start_worker(log: Path) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": database_url(),
+        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
+        "DEBUG": "0",
+        "SECRET_KEY": "worker-under-test",
+        "ALLOWED_HOSTS": "localhost",
+    }
+    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
+    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
+
+
+def wait_until_writing(job: ImportJob, worker: subprocess.Popen, log: Path) -> ImportJob:
+    deadline = time.monotonic() + 120
+    while True:
+        job.refresh_from_db()
+        if job.phase == ImportJob.Phase.WRITING and job.rows_read:
+            return job
+        assert worker.poll() is None, log.read_text()
+        assert job.status not in (ImportJob.Status.COMMITTED, ImportJob.Status.FAILED), job.message
+        assert time.monotonic() < deadline, "the worker never started writing: " + log.read_text()
+        time.sleep(0.02)
+
+
+def test_worker_killed_during_the_commit_changes_nothing_and_the_job_runs_again(cast, settings, tmp_path):
+    ensure_codes()
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    job = import_job_create(
+        user=cast.commune, kind="children", file=ContentFile(survey_file(ROWS)), file_name="survey.csv"
+    )
+    job = import_job_start(job=job, background=False)
+    assert job.status == ImportJob.Status.VALID, job.errors[:3]
+
+    log = tmp_path / "worker.log"
+    worker = start_worker(log)
+    try:
+        import_job_commit(job=job, user=cast.commune, background=True)
+        job = wait_until_writing(job, worker, log)
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=30)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+
+    # Killed half-way: batches were written, inside the worker's transaction, which died with it.
+    assert 0 < job.rows_read < ROWS
+    assert Child.objects.count() == 0
+    assert SurveyRecord.objects.count() == 0
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.RUNNING
+
+    # The sweep notices the silent worker; the job is then simply run again.
+    assert import_jobs_sweep(now=timezone.now() + dt.timedelta(hours=1)) == 1
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.FAILED
+    job = import_job_start(job=job, commit=True, background=False)
+    assert job.status == ImportJob.Status.COMMITTED
+    assert Child.objects.count() == ROWS
+    assert SurveyRecord.objects.filter(survey_year=2024).count() == ROWS
