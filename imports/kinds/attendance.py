@@ -95,6 +95,8 @@ class AttendanceSpec(KindSpec):
                 )
                 row.action = NEW
             else:
+                # The enrolment in hand, so that writing the row does not fetch it again.
+                instance.enrolment = enrolment
                 row.action = UPDATED if changed(instance, values) else UNCHANGED
             row.payload["instance"] = instance
 
