@@ -48,9 +48,8 @@ class ImportJobViewSet(ScopedReadOnlyViewSet):
             job = import_job_create(
                 user=request.user, kind=data["kind"], file=data["file"], file_name=data["file"].name
             )
-            job = import_job_start(job=job)
-            if data["commit"] and job.status == ImportJob.Status.VALID:
-                job = import_job_commit(job=job, user=request.user)
+            # With ``commit`` one run checks and applies (all or nothing), here or in the worker.
+            job = import_job_start(job=job, commit=data["commit"])
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except DjangoValidationError as exc:
