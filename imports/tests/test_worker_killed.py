@@ -1,16 +1,12 @@
 """A real ``db_worker`` killed in the middle of a commit leaves the data as before; the job runs again."""
 
 import datetime as dt
-import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.utils import timezone
@@ -19,6 +15,7 @@ from cases.models import Child, SurveyRecord
 from imports.models import ImportJob
 from imports.services import import_job_commit, import_job_create, import_job_start, import_jobs_sweep
 from imports.tests.factories import ensure_codes
+from imports.tests.worker import DB_BACKEND, start_worker, stop_worker
 
 ROWS = 40_000
 
@@ -35,27 +32,6 @@ def survey_file(rows: int) -> bytes:
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    login = quote(db["USER"] or "postgres") + (f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else "")
-    return f"postgres://{login}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_worker(log: Path) -> subprocess.Popen:
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "DATABASE_URL": database_url(),
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
-        "DEBUG": "0",
-        "SECRET_KEY": "worker-under-test",
-        "ALLOWED_HOSTS": "localhost",
-    }
-    command = [sys.executable, "manage.py", "db_worker", "--no-reload", "--no-startup-delay", "--interval", "0.1"]
-    return subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT)
-
-
 def wait_until_writing(job: ImportJob, worker: subprocess.Popen, log: Path) -> ImportJob:
     deadline = time.monotonic() + 120
     while True:
@@ -70,7 +46,7 @@ def wait_until_writing(job: ImportJob, worker: subprocess.Popen, log: Path) -> I
 
 def test_worker_killed_during_the_commit_changes_nothing_and_the_job_runs_again(cast, settings, tmp_path):
     ensure_codes()
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = DB_BACKEND
     job = import_job_create(
         user=cast.commune, kind="children", file=ContentFile(survey_file(ROWS)), file_name="survey.csv"
     )
@@ -85,9 +61,7 @@ def test_worker_killed_during_the_commit_changes_nothing_and_the_job_runs_again(
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=30)
     finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+        stop_worker(worker)
 
     # Killed half-way: batches were written, inside the worker's transaction, which died with it.
     assert 0 < job.rows_read < ROWS
