@@ -10,18 +10,6 @@ from pathlib import Path
 import pytest
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-CHROMEDRIVER = "/usr/bin/chromedriver"
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1280,2000",
-]
 
 
 def _submit(browser) -> None:
@@ -39,23 +27,9 @@ def _submit(browser) -> None:
 
 @pytest.fixture
 def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
+    from tests.browser import chromium
 
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    # A Vietnamese officer's browser: the pages follow its language.
-    options.add_argument("--lang=vi")
-    options.add_experimental_option(
-        "prefs", {"download.default_directory": str(tmp_path), "intl.accept_languages": "vi"}
-    )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
-    driver.download_dir = tmp_path
-    # Elements may appear a moment after a click on a loaded machine.
-    driver.implicitly_wait(5)
+    driver = chromium(tmp_path, height=2000, language="vi")
     yield driver
     driver.quit()
 

@@ -44,27 +44,17 @@ def test_upload_with_commit_in_one_call(client_for, cast, codes):
     assert Child.objects.count() == 1
 
 
-def test_large_file_with_commit_is_applied_by_the_worker(
-    client_for, cast, codes, settings, django_capture_on_commit_callbacks
+@pytest.mark.parametrize(("text", "status", "children"), [(GOOD, "committed", 1), (BAD, "invalid", 0)])
+def test_large_file_with_commit_is_checked_and_applied_by_the_worker(
+    client_for, cast, codes, settings, django_capture_on_commit_callbacks, text, status, children
 ):
     settings.IMPORTS_BACKGROUND_THRESHOLD = 10
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(client_for(cast.commune), GOOD, commit="true")
+        response = post(client_for(cast.commune), text, commit="true")
     assert response.json()["status"] == "pending"
     job = ImportJob.objects.get(pk=response.json()["id"])
-    assert (job.status, job.commit_requested) == ("committed", True)
-    assert Child.objects.count() == 1
-
-
-def test_large_file_with_errors_and_commit_changes_nothing(
-    client_for, cast, codes, settings, django_capture_on_commit_callbacks
-):
-    settings.IMPORTS_BACKGROUND_THRESHOLD = 10
-    with django_capture_on_commit_callbacks(execute=True):
-        response = post(client_for(cast.commune), BAD, commit="true")
-    job = ImportJob.objects.get(pk=response.json()["id"])
-    assert (job.status, job.error_count) == ("invalid", 1)
-    assert Child.objects.count() == 0
+    assert (job.status, job.commit_requested) == (status, True)
+    assert Child.objects.count() == children
 
 
 def test_errors_are_listed_and_downloadable(client_for, cast, codes):
