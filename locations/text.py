@@ -18,10 +18,17 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").strip()
 
 
+# The combining marks of Latin script (U+0300–U+036F: every Vietnamese tone and vowel mark),
+# dropped in one C-level pass; rarer marks of other scripts go through the general rule.
+_LATIN_MARKS = {cp: None for cp in range(0x300, 0x370) if unicodedata.combining(chr(cp))}
+
+
 def fold(text: str | None) -> str:
     """Lower-case ``text``, drop diacritics (đ → d) and collapse white space."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    bare = decomposed.translate(_LATIN_MARKS)
+    if not bare.isascii():
+        bare = "".join(ch for ch in bare if not unicodedata.combining(ch))
     return _SPACES.sub(" ", bare).strip().lower()

@@ -246,19 +246,18 @@ class KindSpec:
                 continue
             resolved.append((row, outcome))
         successions = SuccessionMap({u.pk for _r, u in resolved})
-        in_scope: dict[int, bool] = {}
-        result: dict[int, Succession] = {}
+        # Per unit once: whether it is in the scope, and its succession.
+        verdicts: dict[int, tuple[bool, Succession]] = {}
         for row, unit in resolved:
-            succession = successions.get(unit.pk)
-            allowed = in_scope.get(unit.pk)
-            if allowed is None:
-                allowed = in_scope[unit.pk] = ctx.in_scope(unit, succession)
-            if not allowed:
+            verdict = verdicts.get(unit.pk)
+            if verdict is None:
+                succession = successions.get(unit.pk)
+                verdict = verdicts[unit.pk] = (ctx.in_scope(unit, succession), succession)
+            if not verdict[0]:
                 row.error(column, _("Unit %(code)s is outside your scope.") % {"code": unit.code})
                 continue
             row.payload["unit"] = unit
-            result[unit.pk] = succession
-        return result
+        return {pk: succession for pk, (allowed, succession) in verdicts.items() if allowed}
 
     @staticmethod
     def _resolve_on(book: UnitCodebook, code: str, dates: list[dt.date], level: str | None) -> Unit | str:
