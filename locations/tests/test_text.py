@@ -12,6 +12,13 @@ def test_fold_treats_composed_and_decomposed_text_alike():
     assert fold(composed) == fold(decomposed) == "ha noi"
 
 
+def test_fold_drops_marks_of_other_scripts_and_keeps_other_letters():
+    # A combining mark outside the Latin block is dropped too; the grapheme joiner is no mark.
+    assert fold("a\u0483b") == "ab"
+    assert fold("z\u034fx") == "z\u034fx"
+    assert fold("Ø Café Ñ") == "ø cafe n"
+
+
 def test_fold_of_empty_is_empty():
     assert fold(None) == "" and fold("") == ""
 
