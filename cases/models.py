@@ -268,20 +268,22 @@ class CommuneStats(ReformTracked):
 
 class CaseQuerySet(ScopedQuerySet["Case"]):
     def open_during(self, year: int) -> CaseQuerySet:
-        """Cases open at any time in ``year``: opened on or before Dec 31, not closed before Jan 1.
+        """Cases open at any time in ``year``: opened on or before Dec 31, not closed before Jan 1."""
+        return self.open_between(dt.date(year, 1, 1), dt.date(year, 12, 31))
 
-        A case closed before ``year`` and reopened only after it was closed all year long: it
-        does not count, although its closure date was cleared on reopening.
+    def open_between(self, start: dt.date, end: dt.date) -> CaseQuerySet:
+        """Cases open at any time from ``start`` to ``end``: opened by the end, not closed before the start.
+
+        A case closed before ``start`` and reopened only after ``end`` was closed all the
+        period long: it does not count, although its closure date was cleared on reopening.
         """
-        closed_all_year = CaseTransition.objects.filter(
-            case=models.OuterRef("pk"),
-            previous_closed_on__lt=dt.date(year, 1, 1),
-            on__gt=dt.date(year, 12, 31),
+        closed_all_period = CaseTransition.objects.filter(
+            case=models.OuterRef("pk"), previous_closed_on__lt=start, on__gt=end
         )
         return (
-            self.filter(opened_on__lte=dt.date(year, 12, 31))
-            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=dt.date(year, 1, 1)))
-            .exclude(models.Exists(closed_all_year))
+            self.filter(opened_on__lte=end)
+            .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+            .exclude(models.Exists(closed_all_period))
         )
 
     def closed_during(self, year: int, *, outcome: str | None = None) -> CaseQuerySet:

@@ -61,7 +61,7 @@ def cases_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     """
     fs = _filterset(filters.CaseReportFilter, user=user, data=data)
     start, end = fs.period()
-    qs = fs.qs.filter(opened_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    qs = fs.qs.open_between(start, end)
     columns = [Column("cases", _("Cases")), Column("children", _("Children"))]
     counts = {"cases": Count("pk", distinct=True), "children": Count("child", distinct=True)}
 
