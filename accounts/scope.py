@@ -61,10 +61,12 @@ def user_unit(user: Any) -> Unit | None:
 def units_in_scope(user: Any) -> UnitQuerySet:
     """Units at or below the user's unit (all units for a superuser, none without a unit).
 
-    A user of a current (post-2025) unit also gets the legacy communes that converted into
-    it, so old records stay reachable after the reform.
+    A user of a current (post-2025) unit also gets the legacy units that converted into it:
+    every legacy commune with a successor in it, and every legacy district or province all of
+    whose communes did (the whole of Kon Tum for the new province, not for one ward of it),
+    so that old records stay reachable after the reform and nothing beyond them does.
     """
-    from locations.models import Unit
+    from locations.models import Unit, UnitConversion
 
     if is_unrestricted(user):
         return Unit.objects.all()
@@ -72,17 +74,33 @@ def units_in_scope(user: Any) -> UnitQuerySet:
     if unit is None:
         return Unit.objects.none()
     own = Unit.objects.at_or_below(unit)
-    if unit.edition == Unit.Edition.CURRENT:
-        # Legacy communes that became part of the unit, and their legacy district and province, so that
-        # a legacy district- or province-level record that converted into the unit can still be saved.
-        formed_from = Unit.objects.filter(successor_links__current__in=own.values("pk"))
-        return Unit.objects.filter(
-            Q(pk__in=own.values("pk"))
-            | Q(pk__in=formed_from.values("pk"))
-            | Q(pk__in=formed_from.values("district_id"))
-            | Q(pk__in=formed_from.values("province_id"))
-        )
-    return own
+    if unit.edition != Unit.Edition.CURRENT:
+        return own
+    formed_from = Unit.objects.filter(successor_links__current__in=own.values("pk"))
+    # Legacy communes with a successor outside the unit: their district and province are not wholly in it.
+    partly_outside = Unit.objects.filter(
+        pk__in=UnitConversion.objects.exclude(current__in=own.values("pk")).values("legacy_id")
+    )
+    wholly_in = Unit.objects.filter(
+        Q(pk__in=formed_from.values("district_id")) | Q(pk__in=formed_from.values("province_id"))
+    ).exclude(Q(pk__in=partly_outside.values("district_id")) | Q(pk__in=partly_outside.values("province_id")))
+    return Unit.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(pk__in=formed_from.values("pk")) | Q(pk__in=wholly_in.values("pk"))
+    )
+
+
+def units_reached(user: Any) -> UnitQuerySet:
+    """Units whose records ``user`` sees and writes: at or below the user's unit.
+
+    A record is in scope when its recorded unit or its current unit is one of these (see
+    ``unit_q``). ``units_in_scope`` is wider: the units a user may *name*, legacy ones included.
+    """
+    from locations.models import Unit
+
+    if is_unrestricted(user):
+        return Unit.objects.all()
+    unit = user_unit(user)
+    return Unit.objects.none() if unit is None else Unit.objects.at_or_below(unit)
 
 
 def declared_scope(model: type[models.Model]) -> Scope | None:
@@ -197,17 +215,24 @@ def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet[Any]
     return None
 
 
-def _resolve_path(instance: models.Model, path: str) -> Any:
-    value: Any = instance
+def _resolve_path(instance: models.Model, path: str) -> list[Any]:
+    """The objects ``path`` leads to from ``instance``: none, one, or several across a to-many step."""
+    values: list[Any] = [instance]
     for part in path.split("__"):
-        if value is None:
-            return None
-        try:
-            value = getattr(value, part)
-        except ObjectDoesNotExist:
-            # An unset required relation (a form that already refused the value) reads as "none".
-            return None
-    return value
+        reached: list[Any] = []
+        for value in values:
+            try:
+                step = getattr(value, part)
+            except ObjectDoesNotExist:
+                # An unset required relation (a form that already refused the value) reads as "none".
+                continue
+            if isinstance(step, models.Manager):
+                # A to-many step (a legacy commune's successors): an unsaved instance has none yet.
+                reached.extend(step.all() if getattr(value, "pk", None) is not None else ())
+            elif step is not None:
+                reached.append(step)
+        values = reached
+    return values
 
 
 def ensure_in_scope(instance: models.Model, user: Any) -> None:
@@ -240,20 +265,20 @@ def ensure_in_scope(instance: models.Model, user: Any) -> None:
             errors[field.name] = not_found_message(related)
     scope = declared_scope(type(instance))
     if scope is not None and not errors:
-        from locations.models import Unit
-
-        unit = _resolve_path(instance, scope.unit)
-        allowed = Unit.objects.at_or_below(own_unit)
-        in_scope = unit is not None and allowed.filter(pk=unit.pk).exists()
+        allowed = units_reached(user)
+        units = _resolve_path(instance, scope.unit)
+        in_scope = bool(units) and allowed.filter(pk__in=[u.pk for u in units]).exists()
         if not in_scope and scope.current:
-            current = _resolve_path(instance, scope.current)
-            in_scope = current is not None and allowed.filter(pk=current.pk).exists()
+            currents = _resolve_path(instance, scope.current)
+            in_scope = bool(currents) and allowed.filter(pk__in=[u.pk for u in currents]).exists()
         if not in_scope:
             errors[scope.unit.split("__")[0]] = not_found_message(type(instance))
-        if scope.owner and user.role in _owner_scoped_roles():
-            owner = _resolve_path(instance, scope.owner)
-            if owner is not None and owner.pk != user.pk:
-                errors[scope.owner.split("__")[0]] = not_found_message(type(instance))
+        if user.role in _owner_scoped_roles():
+            # As on the read side: nothing of a model without an owner, and only rows the user
+            # reported (a new row, still without one, gets its reporter when it is saved).
+            owners = _resolve_path(instance, scope.owner) if scope.owner else None
+            if owners is None or (owners and owners[0].pk != user.pk):
+                errors[(scope.owner or scope.unit).split("__")[0]] = not_found_message(type(instance))
     if errors:
         raise OutOfScope(errors)
 

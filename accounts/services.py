@@ -13,7 +13,7 @@ from locations.models import Unit
 
 from .models import User
 from .roles import ROLE_EXTRA_PERMISSIONS, ROLE_PERMISSIONS, Role, role_can_grant
-from .scope import ensure_in_scope, is_unrestricted, units_in_scope
+from .scope import OutOfScope, ensure_in_scope, is_unrestricted
 
 
 def role_permissions(role: str) -> set[tuple[str, str]]:
@@ -92,6 +92,14 @@ def user_upsert(
     return user, created
 
 
+def _would_see(actor: Any, user: User) -> bool:
+    try:
+        ensure_in_scope(user, actor)
+    except OutOfScope:
+        return False
+    return True
+
+
 def user_check_grant(*, actor: Any, target: User | None, role: str, unit: Unit | None) -> None:
     """Refuse a role or unit above the actor's own, or a target outside the actor's scope."""
     if is_unrestricted(actor):
@@ -99,7 +107,8 @@ def user_check_grant(*, actor: Any, target: User | None, role: str, unit: Unit |
     errors = {}
     if not role_can_grant(actor.role, role):
         errors["role"] = _("You cannot give a role above your own.")
-    if unit is None or not units_in_scope(actor).filter(pk=unit.pk).exists():
+    # The rule that decides which users the actor sees: a grant the actor could not see is refused.
+    if unit is None or not _would_see(actor, User(unit=unit, role=role)):
         errors["unit"] = _("Choose a unit inside your own scope.")
     if target is not None and target.is_superuser:
         errors["username"] = _("This user cannot be changed here.")

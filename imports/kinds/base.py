@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.scope import is_unrestricted, units_in_scope
+from accounts.scope import is_unrestricted, units_in_scope, units_reached
 from imports import cells
 from locations.models import ReformTracked, Unit
 from locations.resolve import UnitCodebook, UnitNotFound, normalise_code
@@ -81,11 +81,19 @@ class Row:
 
 @dataclass
 class Context:
-    """State of one import run: the user, their allowed units, keys seen so far."""
+    """State of one import run: the user, their units, keys seen so far.
+
+    The scope rules are those of ``accounts.scope`` (``ensure_in_scope``), held as id sets so
+    that a batch needs no query per row: a row may name a unit the user may pick
+    (``units_in_scope``) whose records the user reaches (it or its current unit at or below
+    the user's unit, ``units_reached``).
+    """
 
     user: Any
     commit: bool
-    allowed_unit_ids: set[int] | None
+    # None: a superuser, every unit.
+    named_unit_ids: set[int] | None
+    reached_unit_ids: set[int] | None
     # The uploaded file's name, for the history of the records it changes.
     file_name: str = ""
     seen: dict[int, int] = field(default_factory=dict)
@@ -94,23 +102,30 @@ class Context:
 
     @classmethod
     def for_user(cls, user: Any, *, commit: bool, file_name: str = "") -> Context:
-        allowed = None if is_unrestricted(user) else set(units_in_scope(user).values_list("pk", flat=True))
-        return cls(user=user, commit=commit, allowed_unit_ids=allowed, file_name=file_name)
+        if is_unrestricted(user):
+            return cls(user=user, commit=commit, named_unit_ids=None, reached_unit_ids=None, file_name=file_name)
+        return cls(
+            user=user,
+            commit=commit,
+            named_unit_ids=set(units_in_scope(user).values_list("pk", flat=True)),
+            reached_unit_ids=set(units_reached(user).values_list("pk", flat=True)),
+            file_name=file_name,
+        )
 
     def in_scope(self, unit: Unit | None, succession: Succession | None = None) -> bool:
+        """Whether a row may record ``unit`` (whose successor is ``succession``)."""
         if unit is None:
             return False
-        if self.allowed_unit_ids is None:
+        if self.named_unit_ids is None:
             return True
-        if unit.pk in self.allowed_unit_ids:
-            return True
-        return bool(succession and succession.current and succession.current.pk in self.allowed_unit_ids)
+        current = succession.current if succession else None
+        return unit.pk in self.named_unit_ids and self.in_scope_id(unit.pk, current.pk if current else None)
 
     def in_scope_id(self, unit_id: int | None, current_id: int | None = None) -> bool:
         """Whether an existing record (by its unit ids) is inside the scope."""
-        if self.allowed_unit_ids is None:
+        if self.reached_unit_ids is None:
             return True
-        return unit_id in self.allowed_unit_ids or (current_id is not None and current_id in self.allowed_unit_ids)
+        return unit_id in self.reached_unit_ids or (current_id is not None and current_id in self.reached_unit_ids)
 
     def claim(self, key: tuple, row: Row, column: str, what: StrOrPromise) -> bool:
         """Record ``key`` for ``row``; an error if an earlier row of the file had the same key."""
