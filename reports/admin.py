@@ -119,10 +119,14 @@ class ReportAdmin(ScopedModelAdmin):
             raise Http404
         label, selector = REPORTS[name]
         data = {k: v for k, v in request.GET.items() if k not in ("format", "table")}
-        report = selector(user=request.user, data=data)
-        if report.filterset.is_bound and not report.filterset.is_valid():
+        try:
+            report = selector(user=request.user, data=data)
+        except ReportUnitNotFound as exc:
+            raise Http404(str(exc)) from exc
+        invalid = report.filterset.is_bound and not report.filterset.is_valid()
+        if invalid:
             messages.error(request, _("Please correct the filters: %(errors)s") % {"errors": _errors(report.filterset)})
-        fmt = request.GET.get("format")
+        fmt = None if invalid else request.GET.get("format")
         filename = f"report-{name}-{report.filterset.period()[1].year}"
         if fmt == "xlsx":
             return download(
@@ -141,7 +145,7 @@ class ReportAdmin(ScopedModelAdmin):
         context.update(
             {"filterset": report.filterset, "tables": report.tables, "query": query.urlencode(), "name": name}
         )
-        return TemplateResponse(request, "admin/reports/filtered.html", context)
+        return TemplateResponse(request, "admin/reports/filtered.html", context, status=400 if invalid else 200)
 
 
 def _errors(filterset) -> str:

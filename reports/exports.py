@@ -1,8 +1,11 @@
-"""Reports as files: XLSX (one sheet per table, real numbers), CSV (one table), JSON."""
+"""Reports as files: XLSX (one sheet per table, real numbers), CSV (one table), JSON.
+
+Text cells are never run as formulas (a unit named "=…"), as in ``imports.files``: stored as
+text in XLSX, escaped by ``imports.files.csv_bytes`` in CSV.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 from typing import Any
@@ -12,9 +15,10 @@ from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from imports.files import CSV_TYPE, XLSX_TYPE, csv_bytes
+
 from .tables import Table
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NUMBER_FORMATS = {"int": "#,##0", "decimal": "0.00", "percent": "0.0%"}
 
 
@@ -40,12 +44,21 @@ def tables_xlsx(tables: list[Table], *, heading: list[str]) -> bytes:
         if table.total is not None:
             for cell in sheet[sheet.max_row]:
                 cell.font = Font(bold=True)
+        _store_text_as_text(sheet)
         for index, column in enumerate(table.columns, start=1):
             width = 40 if column.kind == "text" else 14
             sheet.column_dimensions[sheet.cell(row=1, column=index).column_letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _store_text_as_text(sheet: Any) -> None:
+    # openpyxl turns a string starting with "=" into a formula; ``imports.files.xlsx_bytes`` keeps text.
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"
 
 
 def _sheet_title(title: str) -> str:
@@ -61,14 +74,14 @@ def _cell_value(value: Any) -> Any:
     return str(value)
 
 
-def table_csv(table: Table) -> str:
-    """One table as CSV with a header of column keys (stable for scripts); numbers unformatted."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([c.key for c in table.columns])
-    for row in [*table.rows, *([table.total] if table.total is not None else [])]:
-        writer.writerow(["" if row.get(c.key) is None else row.get(c.key) for c in table.columns])
-    return buffer.getvalue()
+def table_csv(table: Table) -> bytes:
+    """One table as CSV with a header of column keys (stable for scripts); numbers unformatted.
+
+    UTF-8 with a byte-order mark, so that Excel reads Vietnamese correctly.
+    """
+    rows = [*table.rows, *([table.total] if table.total is not None else [])]
+    values = (["" if row.get(c.key) is None else row.get(c.key) for c in table.columns] for row in rows)
+    return csv_bytes([[c.key for c in table.columns], *values])
 
 
 def as_json_text(data: Any) -> str:
@@ -76,10 +89,8 @@ def as_json_text(data: Any) -> str:
 
 
 def download(content: str | bytes, *, filename: str, fmt: str) -> HttpResponse:
-    """An attachment response; CSV gets a BOM so that Excel reads Vietnamese correctly."""
-    types = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8", "json": "application/json; charset=utf-8"}
-    if fmt == "csv" and isinstance(content, str):
-        content = "\ufeff" + content
+    """An attachment response."""
+    types = {"xlsx": XLSX_TYPE, "csv": CSV_TYPE, "json": "application/json; charset=utf-8"}
     response = HttpResponse(content, content_type=types[fmt])
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename)}.{fmt}"'
     return response

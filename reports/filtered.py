@@ -2,7 +2,9 @@
 
 Each report starts from ``visible_to(user)``, applies its ``ReportFilterSet`` (period, unit in
 scope, dimensions), groups in the database and returns ``Table`` objects; all figures are
-aggregates, so a ``viewer`` may run every one of them.
+aggregates, so a ``viewer`` may run every one of them. The area comes from ``resolve_area``, as
+for the annual summary: a user without a unit gets ``ReportUnitNotFound``, and filters that do
+not validate (a unit outside the scope among them) give a report without tables.
 """
 
 from __future__ import annotations
@@ -25,8 +27,8 @@ from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
 
 from . import filters
-from .area import ReportArea
-from .selectors import commune_stats, survey_records
+from .area import ReportArea, ReportRequestError, resolve_area
+from .selectors import active_on, commune_stats, survey_records
 from .tables import TOTAL_LABEL, Column, Table
 
 AGE_GROUPS = [(0, 5, "0–5"), (6, 10, "6–10"), (11, 15, "11–15"), (16, 200, "16+")]
@@ -41,6 +43,28 @@ class FilteredReport:
 def _filterset(cls: type[filters.ReportFilterSet], *, user: Any, data: Mapping[str, Any]) -> filters.ReportFilterSet:
     queryset = cls._meta.model._default_manager.visible_to(user)
     return cls(data=data or None, queryset=queryset, request=SimpleNamespace(user=user))
+
+
+def _area(fs: filters.ReportFilterSet, *, user: Any) -> ReportArea | None:
+    """The area of the report: the unit picked in the filters, or the user's own, through ``resolve_area``.
+
+    ``None`` when the filters do not validate; ``ReportUnitNotFound`` for a user without a unit.
+    """
+    if fs.is_bound and not fs.is_valid():
+        return None
+    unit = fs.form.cleaned_data.get("unit") if fs.is_bound else None
+    _start, end = fs.period()
+    try:
+        return resolve_area(
+            user=user,
+            unit_code=unit.code if unit else "",
+            year=end.year,
+            edition=unit.edition if unit else None,
+        )
+    except ReportRequestError as exc:
+        # Only the end of a date range can carry a year the report does not cover.
+        fs.form.add_error("date_to", str(exc))
+        return None
 
 
 def _count_table(name: str, title: Any, label: Any, rows: list[tuple[Any, dict[str, int]]], columns) -> Table:
@@ -60,6 +84,8 @@ def cases_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     under both. Also the overdue cases (``Case.objects.overdue``) by commune.
     """
     fs = _filterset(filters.CaseReportFilter, user=user, data=data)
+    if _area(fs, user=user) is None:
+        return FilteredReport(fs, [])
     start, end = fs.period()
     qs = fs.qs.open_between(start, end)
     columns = [Column("cases", _("Cases")), Column("children", _("Children"))]
@@ -103,7 +129,7 @@ def cases_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
             columns,
         ),
     ]
-    overdue = fs.qs.overdue(now=timezone.now()) if hasattr(fs.qs, "overdue") else fs.qs.none()
+    overdue = fs.qs.overdue(now=timezone.now())
     overdue_rows = (
         overdue.values("commune__code", "commune__name").annotate(cases=Count("pk")).order_by("commune__code")
     )
@@ -125,11 +151,12 @@ def models_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     under the unit, and the coverage. Then active models per unit of the breakdown and kind.
     """
     fs = _filterset(filters.ModelReportFilter, user=user, data=data)
+    area = _area(fs, user=user)
+    if area is None:
+        return FilteredReport(fs, [])
     start, end = fs.period()
-    unit = fs.report_unit()
-    area = ReportArea(unit=unit, year=end.year)
     communes_valid = area.units().filter(level=Unit.Level.COMMUNE).count()
-    active = Q(pk__in=ProtectionModel.objects.active_on(end).values("pk"))
+    active = active_on(end)
     commune = area.unit_key(ProtectionModel, Unit.Level.COMMUNE)
     rows = (
         fs.qs.values("kind")
@@ -193,6 +220,8 @@ def models_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
 def outreach_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     """Outreach events dated in the period, by month and venue: events and participants."""
     fs = _filterset(filters.OutreachReportFilter, user=user, data=data)
+    if _area(fs, user=user) is None:
+        return FilteredReport(fs, [])
     start, end = fs.period()
     rows = (
         fs.qs.filter(date__gte=start, date__lte=end)
@@ -223,8 +252,9 @@ def survey_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     """Per commune, the year's survey records (surveyed, special, at risk, as in the annual summary)
     against the commune statistics of the same year."""
     fs = _filterset(filters.SurveyReportFilter, user=user, data=data)
-    _start, end = fs.period()
-    area = ReportArea(unit=fs.report_unit(), year=end.year)
+    area = _area(fs, user=user)
+    if area is None:
+        return FilteredReport(fs, [])
     key = area.unit_key(SurveyRecord, Unit.Level.COMMUNE)
     surveyed = (
         survey_records(user=user, area=area)

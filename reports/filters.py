@@ -13,7 +13,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import user_unit
 from accounts.scoped_api import ScopedFilterSet
 from cases.models import Case, Category, SurveyRecord
 from locations.models import Unit
@@ -31,7 +30,7 @@ class DateInput(forms.DateInput):
 
 
 class ReportFilterSet(ScopedFilterSet):
-    """Period and unit; ``period()`` and ``report_unit()`` give what the tables are computed on.
+    """Period and unit; ``period()`` gives the period the tables are computed on.
 
     The period is the year, or the date range when both ends are given (dates DD/MM/YYYY).
     """
@@ -54,10 +53,6 @@ class ReportFilterSet(ScopedFilterSet):
             return data["date_from"], data["date_to"]
         year = int(data.get("year") or timezone.localdate().year)
         return dt.date(year, 1, 1), dt.date(year, 12, 31)
-
-    def report_unit(self) -> Unit | None:
-        data = self.form.cleaned_data if self.form.is_valid() else {}
-        return data.get("unit") or user_unit(getattr(self.request, "user", None))
 
 
 class CaseReportFilter(ReportFilterSet):

@@ -1,25 +1,20 @@
-"""Numbers as a Vietnamese report prints them: 16.500 lượt, 37,8%, 1,5 trẻ."""
+"""Numbers as a Vietnamese report prints them: 16.500 lượt, 37,8%, 1,5 trẻ.
+
+The separators are the active language's formats (``config/formats``): "." for thousands and ","
+for decimals in Vietnamese, the other way round in English.
+"""
 
 from __future__ import annotations
 
-from django.utils.translation import get_language
-
-# Vietnamese groups thousands with "." and writes decimals with ","; English the other way round.
-SEPARATORS = {"vi": (".", ","), "en": (",", ".")}
-
-
-def _separators() -> tuple[str, str]:
-    language = (get_language() or "vi").split("-")[0]
-    return SEPARATORS.get(language, SEPARATORS["vi"])
+from django.utils.formats import get_format, number_format
 
 
 def format_number(value: int | float | None, decimals: int = 0) -> str:
     """``16500`` → ``"16.500"``, ``1.5`` with one decimal → ``"1,5"`` (in Vietnamese); ``None`` → ``"–"``."""
     if value is None:
         return "–"
-    thousands, decimal = _separators()
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\0").replace(".", decimal).replace("\0", thousands)
+    # number_format cuts the digits beyond ``decimals``; a report rounds them.
+    return str(number_format(round(value, decimals), decimals, force_grouping=True))
 
 
 def format_percent(fraction: float | None, decimals: int = 1) -> str:
@@ -30,9 +25,9 @@ def format_percent(fraction: float | None, decimals: int = 1) -> str:
 
 
 def format_decimal(value: float | None, decimals: int = 1) -> str:
-    """A decimal without trailing zeros: ``1.0`` → ``"1"``, ``1.25`` → ``"1,3"``."""
+    """A decimal without trailing zeros: ``1.0`` → ``"1"``, ``1.26`` → ``"1,3"``."""
     if value is None:
         return "–"
     text = format_number(value, decimals)
-    _thousands, decimal = _separators()
+    decimal = get_format("DECIMAL_SEPARATOR")
     return text.rstrip("0").rstrip(decimal) if decimal in text else text

@@ -9,6 +9,7 @@ id of the breakdown level (or ``None``: records above that level) to the same fi
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -40,6 +41,11 @@ class Figures:
 
     total: dict[str, Any]
     by_unit: dict[int | None, dict[str, Any]] = field(default_factory=dict)
+
+
+def active_on(on: dt.date) -> Q:
+    """``ProtectionModel.objects.active_on(on)`` as a condition, for a count filter inside one aggregate."""
+    return Q(established_on__lte=on) & (Q(ended_on__isnull=True) | Q(ended_on__gte=on))
 
 
 def _grouped(qs: QuerySet[Any], key: Expression, **aggregates: Aggregate) -> dict[int | None, dict[str, Any]]:
@@ -83,7 +89,7 @@ def model_figures(*, user: Any, area: ReportArea) -> Figures:
       models on Dec 31.
     """
     qs = area.records(ProtectionModel.objects.all(), user)
-    active = Q(pk__in=ProtectionModel.objects.active_on(area.end).values("pk"))
+    active = active_on(area.end)
     cbcp = Q(kind=ProtectionModel.Kind.CBCP_SYSTEM)
     new = Q(established_on__gte=area.start, established_on__lte=area.end)
     commune = area.unit_key(ProtectionModel, Unit.Level.COMMUNE)

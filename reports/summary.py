@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from locations.models import Unit
 
@@ -38,21 +39,22 @@ SUMMARY_KEYS = [
     "children_at_risk",
 ]
 
-BREAKDOWN_KEYS = [
-    "communes_total",
-    "communes_with_cbcp",
-    "cbcp_models_total",
-    "cbcp_models_new",
-    "community_models_total",
-    "children_managed",
-    "cases_closed_success",
-    "success_rate",
-    "outreach_events",
-    "outreach_participants",
-    "children_surveyed",
-    "children_special",
-    "children_at_risk",
-]
+# The figures of each breakdown row, in the order tables show them, with their column labels.
+BREAKDOWN_LABELS = {
+    "communes_total": gettext_lazy("Communes"),
+    "communes_with_cbcp": gettext_lazy("Communes with a system"),
+    "cbcp_models_total": gettext_lazy("Systems active"),
+    "cbcp_models_new": gettext_lazy("Systems new"),
+    "community_models_total": gettext_lazy("Other community models"),
+    "children_managed": gettext_lazy("Children managed"),
+    "cases_closed_success": gettext_lazy("Successful closures"),
+    "success_rate": gettext_lazy("Success rate"),
+    "outreach_events": gettext_lazy("Outreach events"),
+    "outreach_participants": gettext_lazy("Participants"),
+    "children_surveyed": gettext_lazy("Surveyed"),
+    "children_special": gettext_lazy("Special circumstances"),
+    "children_at_risk": gettext_lazy("At risk"),
+}
 
 
 @dataclass
@@ -88,10 +90,15 @@ class AnnualSummary:
         data.update({key: self.figures[key] for key in SUMMARY_KEYS})
         data["breakdown_level"] = self.breakdown_level
         data["breakdown"] = [
-            {"unit": unit_json(row.unit) if row.unit else None, **{k: row.figures[k] for k in BREAKDOWN_KEYS}}
+            {"unit": unit_json(row.unit) if row.unit else None, **{k: row.figures[k] for k in BREAKDOWN_LABELS}}
             for row in self.breakdown
         ]
-        data["months"] = [
+        data["months"] = self.month_rows()
+        return data
+
+    def month_rows(self) -> list[dict[str, Any]]:
+        """Outreach and day-care figures of months 1–12."""
+        return [
             {
                 "month": month,
                 "outreach_events": self.outreach_by_month[month]["events"],
@@ -100,7 +107,6 @@ class AnnualSummary:
             }
             for month in range(1, 13)
         ]
-        return data
 
 
 def annual_summary(*, user: Any, area: ReportArea) -> AnnualSummary:
@@ -115,8 +121,6 @@ def annual_summary(*, user: Any, area: ReportArea) -> AnnualSummary:
     figures: dict[str, Any] = {}
     for family in (units, models, cases, outreach, daycare, survey):
         figures.update({k: v for k, v in family.total.items() if k != "by_month"})
-    if figures["districts_total"] is None:
-        figures["districts_with_cbcp"] = None
     figures["success_rate"] = selectors.success_rate(figures["cases_closed_success"], figures["children_managed"])
 
     breakdown = []
@@ -125,14 +129,13 @@ def annual_summary(*, user: Any, area: ReportArea) -> AnnualSummary:
         keys: list[int | None] = list(rows_units)
         extra = {k for family in (models, cases, outreach, survey) for k in family.by_unit if k not in rows_units}
         # Records of a unit outside the list (above the breakdown level) go on one last row.
-        extra_keys = sorted(extra, key=str)
         if extra:
             keys.append(None)
         for key in keys:
-            row: dict[str, Any] = {k: 0 for k in BREAKDOWN_KEYS}
+            row: dict[str, Any] = {k: 0 for k in BREAKDOWN_LABELS}
             sources = [units, models, cases, outreach, survey]
             for family in sources:
-                found = [family.by_unit.get(k, {}) for k in ([key] if key is not None else extra_keys)]
+                found = [family.by_unit.get(k, {}) for k in ([key] if key is not None else extra)]
                 for values in found:
                     for name, value in values.items():
                         if name in row and value is not None:

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from locations.models import Unit
 
-from .summary import SUMMARY_KEYS, AnnualSummary
+from .summary import BREAKDOWN_LABELS, SUMMARY_KEYS, AnnualSummary
 from .tables import TOTAL_LABEL, Column, Table
 
 LABELS = {
@@ -30,22 +30,6 @@ LABELS = {
 }
 
 KINDS = {"success_rate": "percent", "daycare_avg_daily_attendance": "decimal"}
-
-SHORT_LABELS = {
-    "communes_total": _("Communes"),
-    "communes_with_cbcp": _("Communes with a system"),
-    "cbcp_models_total": _("Systems active"),
-    "cbcp_models_new": _("Systems new"),
-    "community_models_total": _("Other community models"),
-    "children_managed": _("Children managed"),
-    "cases_closed_success": _("Successful closures"),
-    "success_rate": _("Success rate"),
-    "outreach_events": _("Outreach events"),
-    "outreach_participants": _("Participants"),
-    "children_surveyed": _("Surveyed"),
-    "children_special": _("Special circumstances"),
-    "children_at_risk": _("At risk"),
-}
 
 LEVEL_LABELS = {
     Unit.Level.PROVINCE: _("Province"),
@@ -75,10 +59,10 @@ def breakdown_table(summary: AnnualSummary) -> Table | None:
     if level is None:
         return None
     columns = [Column("code", _("Code"), "text"), Column("name", LEVEL_LABELS[level], "text")]
-    columns += [Column(key, label, KINDS.get(key, "int")) for key, label in SHORT_LABELS.items()]
+    columns += [Column(key, label, KINDS.get(key, "int")) for key, label in BREAKDOWN_LABELS.items()]
     rows = [{"code": row.code, "name": row.name, **row.figures} for row in summary.breakdown]
     total = {"code": "", "name": str(TOTAL_LABEL)}
-    total.update({key: summary.figures[key] for key in SHORT_LABELS})
+    total.update({key: summary.figures[key] for key in BREAKDOWN_LABELS})
     return Table(
         name="breakdown",
         title=_("By %(level)s") % {"level": LEVEL_LABELS[level]},
@@ -89,27 +73,18 @@ def breakdown_table(summary: AnnualSummary) -> Table | None:
 
 
 def months_table(summary: AnnualSummary) -> Table:
-    rows = [
-        {
-            "month": month,
-            "outreach_events": summary.outreach_by_month[month]["events"],
-            "outreach_participants": summary.outreach_by_month[month]["participants"],
-            "daycare_avg_daily_attendance": summary.daycare_by_month[month],
-        }
-        for month in range(1, 13)
-    ]
     return Table(
         name="months",
         title=_("By month"),
         columns=[
             Column("month", _("Month")),
-            Column("outreach_events", SHORT_LABELS["outreach_events"]),
-            Column("outreach_participants", SHORT_LABELS["outreach_participants"]),
+            Column("outreach_events", BREAKDOWN_LABELS["outreach_events"]),
+            Column("outreach_participants", BREAKDOWN_LABELS["outreach_participants"]),
             Column("daycare_avg_daily_attendance", _("Day-care: average present per day"), "decimal"),
         ],
-        rows=rows,
+        rows=summary.month_rows(),
         total={
-            "month": None,
+            "month": str(TOTAL_LABEL),
             "outreach_events": summary.figures["outreach_events"],
             "outreach_participants": summary.figures["outreach_participants"],
             "daycare_avg_daily_attendance": summary.figures["daycare_avg_daily_attendance"],

@@ -30,6 +30,9 @@ class Column:
         kind = kind or self.kind
         if value is None:
             return "–"
+        if isinstance(value, str):
+            # A label in a column of numbers, such as the total row's "Total" under the months.
+            return value
         if kind == "int":
             return format_number(value)
         if kind == "decimal":

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from .test_summary import EXPECTED_KONTUM_2024
@@ -85,9 +86,22 @@ def test_cli_csv_and_text(world, cast):
     call_command(
         "annual_report", "--unit", "608", "--year", "2024", "--format", "csv", "--table", "breakdown", stdout=out
     )
-    lines = out.getvalue().strip().splitlines()
+    # The same byte-order mark as the download, for Excel.
+    assert out.getvalue().startswith("\ufeff")
+    lines = out.getvalue().removeprefix("\ufeff").strip().splitlines()
     assert lines[0].startswith("code,name,communes_total")
     assert any(line.startswith("23281,") for line in lines)
     text = io.StringIO()
     call_command("annual_report", "--unit", "62", "--year", "2024", "--format", "text", stdout=text)
     assert "33,3%" in text.getvalue()
+
+
+def test_cli_csv_file_matches_the_download(world, cast, client_for, tmp_path):
+    target = tmp_path / "months.csv"
+    options = "--unit 62 --year 2024 --format csv --table months --output".split()
+    call_command("annual_report", *options, str(target))
+    download = client_for(cast.manager).get(
+        reverse("admin:reports_report_changelist"), {"unit": "62", "year": "2024", "format": "csv", "table": "months"}
+    )
+    assert target.read_bytes().startswith("\ufeff".encode())
+    assert target.read_bytes() == download.content

@@ -49,10 +49,13 @@ class Command(BaseCommand):
             else:
                 path.write_text(content, encoding="utf-8")
             self.stderr.write(_("Written to %(path)s") % {"path": path})
-        elif isinstance(content, bytes):
-            sys.stdout.buffer.write(content)
-        else:
+        elif isinstance(content, str):
             self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
+        elif options["format"] == "csv":
+            # The CSV of the download, byte-order mark included, through the command's own output.
+            self.stdout.write(content.decode("utf-8"), ending="")
+        else:
+            sys.stdout.buffer.write(content)
 
     def _user(self, username: str | None) -> User:
         if not username:
