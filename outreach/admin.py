@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline
+from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 
 from . import services
@@ -59,7 +60,7 @@ class OutreachEventAdmin(KindImportExportMixin, ScopedModelAdmin):
         "model",
     ]
     list_display_links = ["date", "topic"]
-    list_filter = [YearFilter, "kind", "venue", "unit", "model"]
+    list_filter = [YearFilter, "kind", "venue", UnitInScopeFilter, "model"]
     search_fields = ["topic", "organiser", "event_ref"]
     list_select_related = ["unit", "model"]
     fieldsets = [

@@ -6,8 +6,10 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Min, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -16,6 +18,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline, add_validation_error
+from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 
 from . import services
@@ -47,8 +50,7 @@ class ActiveInYearFilter(admin.SimpleListFilter):
     parameter_name = "year"
 
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
-        first = model_admin.get_queryset(request).order_by("established_on").values_list("established_on", flat=True)
-        start = first.first()
+        start = model_admin.get_queryset(request).aggregate(start=Min("established_on"))["start"]
         if start is None:
             return []
         this_year = timezone.localdate().year
@@ -110,11 +112,33 @@ class ChangeInline(ScopedTabularInline):
     extra = 0
     can_delete = False
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        # Every row shows who made the change: load the users with the rows, not one query each.
+        return super().get_queryset(request).select_related("changed_by")
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+def _members_now() -> Coalesce:
+    """Members of the row's model who have not left: one indexed count per row shown."""
+    count = (
+        ModelMember.objects.filter(model=OuterRef("pk"), left_on__isnull=True)
+        .order_by()
+        .values("model")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return Coalesce(Subquery(count), 0)
+
+
+class ProtectionModelChangeList(ChangeList):
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
+        # Only the list shows the count; change, delete and filter pages do without the subquery.
+        return super().get_queryset(request, exclude_parameters).annotate(members_now=_members_now())
 
 
 @admin.register(ProtectionModel)
@@ -133,10 +157,9 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         "register_link",
     ]
     list_display_links = ["code", "name"]
-    list_filter = ["kind", StatusFilter, ActiveInYearFilter, "unit"]
+    list_filter = ["kind", StatusFilter, ActiveInYearFilter, UnitInScopeFilter]
     search_fields = ["code", "name", "host", "decision_no"]
     list_select_related = ["unit"]
-    date_hierarchy = None
     fieldsets = [
         (None, {"fields": ["code", "name", "kind", "unit", "host"]}),
         (_("Founding and end"), {"fields": ["decision_no", "decision_date", "established_on", "ended_on"]}),
@@ -149,14 +172,8 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
     inlines = [MemberInline, EnrolmentInline, ChangeInline]
     show_full_result_count = False
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(members_now=Count("members", filter=Q(members__left_on__isnull=True), distinct=True))
-            # GROUP BY drops the default ordering; paginated lists need a stable one.
-            .order_by("code")
-        )
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ProtectionModelChangeList
 
     def get_inlines(self, request: HttpRequest, obj: ProtectionModel | None) -> list[Any]:
         if obj is None or obj.kind != ProtectionModel.Kind.DAYCARE_DISABILITY:
@@ -167,7 +184,8 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
     def status_display(self, obj: ProtectionModel) -> str:
         return ProtectionModel.Status(obj.status_on(timezone.localdate())).label
 
-    @admin.display(description=_("members"), ordering="members_now")
+    # Sorts on the list's annotation (see ``ProtectionModelChangeList``), so the count is computed once.
+    @admin.display(description=_("members"), ordering=F("members_now"))
     def members_display(self, obj: ProtectionModel) -> int:
         return obj.members_now if obj.members_count is None else max(obj.members_now, obj.members_count)
 

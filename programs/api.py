@@ -19,7 +19,7 @@ from accounts.scoped_api import ScopedViewSet
 from . import services
 from .filters import AttendanceFilter, ProtectionModelFilter
 from .models import Attendance, ModelMember, ProtectionModel
-from .selectors import attendance_figures
+from .selectors import attendance_figures, daycare_model_get
 from .serializers import AttendanceSerializer, ProtectionModelSerializer
 
 
@@ -75,11 +75,7 @@ class AttendanceViewSet(ScopedViewSet):
             raise ValidationError({"year": ["A year is a number, e.g. 2025."]})
         model = None
         if model_raw := request.query_params.get("model"):
-            model = (
-                ProtectionModel.objects.visible_to(request.user)
-                .filter(pk=model_raw if model_raw.isdigit() else None)
-                .first()
-            )
+            model = daycare_model_get(user=request.user, pk=model_raw) if model_raw.isdigit() else None
             if model is None:
                 raise NotFound()
         figures = attendance_figures(user=request.user, year=int(year_raw), model=model)

@@ -38,9 +38,6 @@ class ProtectionModelQuerySet(ScopedQuerySet["ProtectionModel"]):
             return self.filter(ended_on__lt=on)
         return self.none()
 
-    def established_in(self, year: int) -> ProtectionModelQuerySet:
-        return self.filter(established_on__year=year)
-
 
 class ProtectionModel(ReformTracked):
     """A child protection model (mô hình) run at a commune, district or province."""
@@ -183,9 +180,6 @@ class ModelMember(models.Model):
     def clean(self) -> None:
         if self.joined_on and self.left_on and self.left_on < self.joined_on:
             raise ValidationError({"left_on": _("A member cannot leave before joining.")})
-
-    def is_member_on(self, on: dt.date) -> bool:
-        return (self.joined_on is None or self.joined_on <= on) and (self.left_on is None or self.left_on >= on)
 
 
 class ModelChange(models.Model):

@@ -6,14 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import QuerySet
-
 from .models import Attendance, Enrolment, ProtectionModel
-
-
-def protection_model_list(*, user: Any) -> QuerySet[ProtectionModel]:
-    """Protection models visible to ``user``, with their unit loaded."""
-    return ProtectionModel.objects.visible_to(user).select_related("unit")
 
 
 def daycare_model_get(*, user: Any, pk: Any) -> ProtectionModel | None:

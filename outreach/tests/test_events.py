@@ -144,3 +144,18 @@ def test_attachments_accept_photos_and_sheets_only(cast, units, settings, tmp_pa
             user=cast.peer_commune, attachment=EventAttachment(event=event, file=SimpleUploadedFile("b.pdf", b"%PDF"))
         )
     assert EventAttachment.objects.count() == 1
+
+
+def test_event_list_filtered_by_a_district_includes_its_communes(cast, client_for, units):
+    OutreachEventFactory(topic="QT", unit=units.quang_trung)
+    OutreachEventFactory(topic="DT", unit=units.duy_tan)
+    OutreachEventFactory(topic="CITY", unit=units.kontum_city)
+    OutreachEventFactory(topic="DG", unit=units.dakglei_town)
+    url = reverse("admin:outreach_outreachevent_changelist")
+
+    def topics(user, unit):
+        return {e.topic for e in client_for(user).get(url, {"unit": unit.pk}).context["cl"].result_list}
+
+    assert topics(cast.province, units.kontum_city) == {"QT", "DT", "CITY"}
+    assert topics(cast.province, units.duy_tan) == {"DT"}
+    assert topics(cast.district, units.dakglei) == set()

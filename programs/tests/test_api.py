@@ -125,3 +125,10 @@ def test_attendance_figures_endpoint(cast, client_for, daycare):
     assert (data["days"], data["child_days_present"], data["average_daily_attendance"]) == (2, 3, 1.5)
     assert data["months"][4] == {"month": 5, "days": 2, "child_days_present": 3, "average": 1.5}
     assert client_for(cast.district).get("/api/v1/attendance/figures/", {"model": model.pk}).status_code == 404
+
+
+def test_attendance_figures_of_a_model_that_is_not_day_care_is_not_found(cast, client_for, units):
+    club = ProtectionModelFactory(unit=units.quang_trung)
+    client = client_for(cast.province)
+    assert client.get("/api/v1/attendance/figures/", {"model": club.pk}).status_code == 404
+    assert client.get("/api/v1/attendance/figures/", {"model": "abc"}).status_code == 404
