@@ -1,11 +1,9 @@
 from django.contrib import admin
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline
 
 from .models import Unit, UnitConversion
-from .text import fold
 
 
 class SuccessorInline(ScopedTabularInline):
@@ -43,10 +41,7 @@ class UnitAdmin(ScopedModelAdmin):
     show_full_result_count = False
 
     def get_search_results(self, request, queryset, search_term):
-        term = search_term.strip()
-        if not term:
-            return queryset, False
-        return queryset.filter(Q(code__startswith=term) | Q(name_folded__contains=fold(term))), False
+        return queryset.search(search_term), False
 
     def has_add_permission(self, request):
         return request.user.is_superuser

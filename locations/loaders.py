@@ -17,6 +17,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import LEGACY_END, REFORM_DATE, Unit, UnitConversion
+from .reform import flag_grown_splits, successions_of_communes
+from .resolve import normalise_code
 from .text import fold, nfc
 
 LEVEL_ORDER = [Unit.Level.PROVINCE, Unit.Level.DISTRICT, Unit.Level.COMMUNE]
@@ -219,7 +221,9 @@ def sync_conversions() -> int:
                     effective_on=effective,
                 )
             )
+    successions = successions_of_communes({link.legacy_id for link in new})
     UnitConversion.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    flag_grown_splits(successions)
     return len(new)
 
 
@@ -424,8 +428,7 @@ def load_conversions_csv(text: str) -> LoadResult:
     for line, raw in enumerate(reader, start=2):
         ends = []
         for column, edition in (("legacy_code", Unit.Edition.LEGACY), ("current_code", Unit.Edition.CURRENT)):
-            code = (raw[column] or "").strip()
-            code = code.zfill(5) if code.isdigit() else code
+            code = normalise_code(raw[column], Unit.Level.COMMUNE)
             pk = communes.get((edition, code))
             if pk is None:
                 raise UnitLoadError(
@@ -446,6 +449,7 @@ def load_conversions_csv(text: str) -> LoadResult:
         is_partial = (partial_text in _TRUE) if raw.get("is_partial") is not None else None
         effective = _parse_date(raw.get("effective_on") or "", line, "effective_on")
         parsed.append((line, ends[0], ends[1], int(rank_text) if rank_text else None, is_partial, effective))
+    successions = successions_of_communes({legacy_id for _line, legacy_id, *_rest in parsed})
     result = LoadResult()
     for _line, legacy_id, current_id, rank, is_partial, effective in parsed:
         link = UnitConversion.objects.filter(legacy_id=legacy_id, current_id=current_id).first()
@@ -472,4 +476,5 @@ def load_conversions_csv(text: str) -> LoadResult:
             link.full_clean()
             link.save()
             result.updated += 1
+    flag_grown_splits(successions)
     return result

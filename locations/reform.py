@@ -6,19 +6,25 @@ built once from ``locations.succession.successor_table``. It only touches rows w
 current unit is missing or is not a successor of their recorded unit, so running it again
 changes nothing and an officer's move to another successor is kept.
 
+The derivation cannot tell a record decided while its commune had one successor from one
+an officer reviewed after the split, so the loaders that add conversion entries call
+``flag_grown_splits`` for the units whose successors they extend: their records are
+flagged again, whatever their current unit.
+
 ``record_move`` / ``records_move`` are the services behind the admin's "move to another
 successor" action: the target must be a successor of the record's recorded unit.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
-from django.db import connections, models, router, transaction
+from django.db import connections, router, transaction
 from django.utils.translation import gettext as _
 
 from .models import ReformTracked, Unit
@@ -153,15 +159,47 @@ def derive_in_migration(apps: Any, schema_editor: Any, specs: Iterable[tuple[str
     )
 
 
+# --- communes split after their records were derived -------------------------------------
+
+
+def successions_of_communes(commune_ids: Iterable[int]) -> dict[int, list[int]]:
+    """Successors of legacy communes and of their district and province, before links are added.
+
+    Pass the result to ``flag_grown_splits`` once the links are saved. A district or a
+    province is included because its successors are the current provinces its communes went to.
+    """
+    ids = set(commune_ids)
+    if not ids:
+        return {}
+    for district_id, province_id in Unit._base_manager.filter(pk__in=ids).values_list("district_id", "province_id"):
+        ids.update(pk for pk in (district_id, province_id) if pk is not None)
+    return successor_table(ids)
+
+
+def flag_grown_splits(before: dict[int, list[int]]) -> dict[str, int]:
+    """Flag for review the records of units that gained a successor since ``before``.
+
+    ``before`` comes from ``successions_of_communes``. Records of a unit that had no
+    successor are left to ``derive_current_units``; the others keep their current unit.
+    Returns the number of records flagged per model label.
+    """
+    after = successor_table(before) if before else {}
+    grown = [pk for pk, ids in after.items() if len(ids) > 1 and set(ids) - set(before[pk])]
+    if not grown:
+        return {}
+    return {
+        table.label: table.model._base_manager.filter(
+            **{f"{table.recorded_unit_field}__in": grown}, current_unit_to_review=False
+        ).update(current_unit_to_review=True)
+        for table in reform_tracked_tables()
+    }
+
+
 # --- moving records to another successor ------------------------------------------------
 
 
 class NotASuccessor(ValidationError):
     """The target unit is not a successor of the record's recorded unit."""
-
-
-def _recorded_unit(record: ReformTracked) -> Unit:
-    return getattr(record, record.recorded_unit_field)
 
 
 def record_move(*, record: ReformTracked, to: Unit, user: Any) -> ReformTracked:
@@ -177,34 +215,46 @@ def record_move(*, record: ReformTracked, to: Unit, user: Any) -> ReformTracked:
 def records_move(*, records: Iterable[ReformTracked], to: Unit, user: Any) -> list[ReformTracked]:
     """Move several records (of any ``ReformTracked`` models) to the successor ``to``.
 
-    All or nothing: one refused record refuses the whole move.
+    All or nothing: one refused record refuses the whole move. The queries do not grow
+    with the number of records, except those ``ensure_in_scope`` makes per record for a
+    user who is not a superuser.
     """
     from accounts.scope import ensure_in_scope, not_found_message, units_in_scope
 
     records = list(records)
     if not units_in_scope(user).filter(pk=to.pk).exists():
         raise ValidationError({"to": not_found_message(Unit)})
-    table = successor_table({_recorded_unit(r).pk for r in records})
-    refused = [r for r in records if to.pk not in table.get(_recorded_unit(r).pk, [])]
+    by_model: dict[type[ReformTracked], list[ReformTracked]] = defaultdict(list)
+    for record in records:
+        by_model[type(record)].append(record)
+    fresh_by_model: dict[type[ReformTracked], list[ReformTracked]] = {}
+    for model, group in by_model.items():
+        # The rows may have changed since the list was shown: lock and re-read them. ``of``
+        # keeps the lock off the joined units, which every other writer reads.
+        fresh = list(
+            model._default_manager.select_for_update(of=("self",))
+            .select_related(model.recorded_unit_field, "current_unit")
+            .filter(pk__in=[r.pk for r in group])
+        )
+        if len(fresh) != len({r.pk for r in group}):
+            raise ValidationError(not_found_message(model))
+        for row in fresh:
+            # Checked before the move: with ``to`` as its current unit the record would be in scope anyway.
+            ensure_in_scope(row, user)
+        fresh_by_model[model] = fresh
+    rows = [row for fresh in fresh_by_model.values() for row in fresh]
+    table = successor_table({getattr(row, f"{row.recorded_unit_field}_id") for row in rows})
+    refused = [row for row in rows if to.pk not in table.get(getattr(row, f"{row.recorded_unit_field}_id"), [])]
     if refused:
-        names = ", ".join(sorted({str(_recorded_unit(r)) for r in refused}))
+        names = ", ".join(sorted({str(getattr(row, row.recorded_unit_field)) for row in refused}))
         raise NotASuccessor(
             _("%(unit)s is not a successor of %(legacy)s; a record can only move to a unit its commune became.")
             % {"unit": str(to), "legacy": names}
         )
+    for model, fresh in fresh_by_model.items():
+        model._base_manager.filter(pk__in=[row.pk for row in fresh]).update(
+            current_unit=to, current_unit_to_review=False
+        )
     for record in records:
-        model = type(record)
-        # The row may have changed since the list was shown; re-read it inside the transaction.
-        fresh = model._default_manager.select_for_update().get(pk=record.pk)
-        ensure_in_scope(fresh, user)
-        fresh.current_unit = to
-        fresh.current_unit_to_review = False
-        fresh.full_clean(exclude=_fields_except(model, ["current_unit"]), validate_constraints=False)
-        ensure_in_scope(fresh, user)
-        model._base_manager.filter(pk=fresh.pk).update(current_unit=to, current_unit_to_review=False)
         record.current_unit, record.current_unit_to_review = to, False
     return records
-
-
-def _fields_except(model: type[models.Model], keep: list[str]) -> list[str]:
-    return [f.name for f in model._meta.fields if f.name not in keep]

@@ -42,10 +42,10 @@ def successor_table(
     units = unit_model._base_manager.all()
     if unit_ids is not None:
         units = units.filter(pk__in=set(unit_ids))
-    rows = list(units.values_list("pk", "code", "level", "edition", "province_id"))
+    rows = list(units.values_list("pk", "code", "level", "edition"))
     table: dict[int, list[int]] = {}
     legacy_communes, legacy_districts, legacy_provinces = [], [], []
-    for pk, code, level, edition, _province_id in rows:
+    for pk, code, level, edition in rows:
         if edition == CURRENT:
             table[pk] = [pk]
         elif level == "commune":

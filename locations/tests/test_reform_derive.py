@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import Case, Child, CommuneStats, SurveyRecord
 from conftest import make_user
-from locations.loaders import load_official_units
-from locations.models import Unit
+from locations.loaders import load_conversions_csv, load_official_units, sync_conversions
+from locations.models import Unit, UnitConversion
 from locations.reform import (
     NotASuccessor,
     derive_current_units,
@@ -212,3 +212,71 @@ def test_data_migration_helper_derives_on_historical_models(units):
     derive_in_migration(apps, Editor(), [("cases", "Child", "commune")])
     kid.refresh_from_db()
     assert kid.current_unit == units.kontum_ward
+
+
+def test_a_successor_loaded_later_flags_the_records_of_the_split_commune(danang):
+    UnitConversion.objects.filter(legacy=danang["split"], current=danang["second"]).delete()
+    kid = child(danang["split"])
+    assert (kid.current_unit, kid.current_unit_to_review) == (danang["first"], False)
+    assert sync_conversions() == 1
+    kid.refresh_from_db()
+    assert (kid.current_unit, kid.current_unit_to_review) == (danang["first"], True)
+    assert set(derive_current_units().values()) == {0}
+
+
+def test_a_new_successor_flags_a_reviewed_record_again_and_keeps_its_unit(danang):
+    officer = make_user("danang", "province_officer", danang["province"])
+    kid = child(danang["split"])
+    record_move(record=kid, to=danang["second"], user=officer)
+    third = Unit.objects.filter(edition="current", level="commune", province=danang["province"]).exclude(
+        pk__in=[danang["first"].pk, danang["second"].pk]
+    )[0]
+    text = f"legacy_code,current_code\n{SPLIT},{third.code}\n"
+    load_conversions_csv(text)
+    kid.refresh_from_db()
+    assert (kid.current_unit, kid.current_unit_to_review) == (danang["second"], True)
+    # Loading the same entry again adds no successor: an officer's new decision is kept.
+    record_move(record=kid, to=third, user=officer)
+    load_conversions_csv(text)
+    assert set(derive_current_units().values()) == {0}
+    kid.refresh_from_db()
+    assert (kid.current_unit, kid.current_unit_to_review) == (third, False)
+
+
+def _move_queries(records: list, to: Unit, user, monkeypatch) -> tuple[int, int]:
+    """Queries of one move: in all, and those made by ``ensure_in_scope``."""
+    import accounts.scope
+
+    check, in_checks = accounts.scope.ensure_in_scope, []
+
+    def counted(instance, user):
+        with CaptureQueriesContext(connection) as inner:
+            check(instance, user)
+        in_checks.append(len(inner.captured_queries))
+
+    monkeypatch.setattr(accounts.scope, "ensure_in_scope", counted)
+    with CaptureQueriesContext(connection) as queries:
+        records_move(records=records, to=to, user=user)
+    return len(queries.captured_queries), sum(in_checks)
+
+
+def _split_records(danang, n: int, name: str) -> list:
+    kids = [child(danang["split"], f"{name} {i}") for i in range(n)]
+    cases = [
+        Case.objects.create(case_ref=f"{name}-{i}", child=kid, commune=danang["split"], opened_on=dt.date(2013, 1, 1))
+        for i, kid in enumerate(kids)
+    ]
+    # Fresh instances, as the admin action reads them: no relation cached.
+    return [*Child.objects.filter(pk__in=[k.pk for k in kids]), *Case.objects.filter(pk__in=[c.pk for c in cases])]
+
+
+@pytest.mark.parametrize("superuser", [True, False])
+def test_moving_records_costs_a_fixed_number_of_queries_besides_the_scope_checks(danang, monkeypatch, superuser):
+    user = make_user("mover", "province_officer", danang["province"])
+    user.is_superuser = superuser
+    user.save()
+    few, few_checks = _move_queries(_split_records(danang, 3, "few"), danang["second"], user, monkeypatch)
+    many, many_checks = _move_queries(_split_records(danang, 10, "many"), danang["second"], user, monkeypatch)
+    assert few - few_checks == many - many_checks
+    if superuser:
+        assert few == many

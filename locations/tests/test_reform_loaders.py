@@ -76,8 +76,23 @@ def test_conversion_csv_adds_an_entry_and_records_follow(units, tmp_path):
     # Quang Trung now has two successors: its record keeps the first one.
     kid.refresh_from_db()
     assert kid.current_unit == units.kontum_ward
+    assert kid.current_unit_to_review is True
     call_command("load_units", "--conversions-csv", str(path), stdout=io.StringIO())
     assert UnitConversion.objects.filter(legacy=units.quang_trung).count() == 2
+    kid.refresh_from_db()
+    assert (kid.current_unit, kid.current_unit_to_review) == (units.kontum_ward, True)
+
+
+def test_conversion_csv_flags_only_the_records_of_the_commune_that_was_split(units):
+    split = Child.objects.create(full_name="Y Nhi", birth_year=2016, sex="F", commune=units.quang_trung)
+    whole = Child.objects.create(full_name="A Lực", birth_year=2016, sex="M", commune=units.duy_tan)
+    whole_before = (whole.current_unit, whole.current_unit_to_review)
+    load_conversions_csv(f"legacy_code,current_code\n23281,{current_only_commune().code}\n")
+    split.refresh_from_db()
+    whole.refresh_from_db()
+    assert (split.current_unit, split.current_unit_to_review) == (units.kontum_ward, True)
+    assert (whole.current_unit, whole.current_unit_to_review) == whole_before
+    assert whole_before[1] is False
 
 
 def test_load_units_gives_records_without_a_current_unit_one(units, tmp_path):

@@ -40,6 +40,7 @@ from accounts.roles import Role
 from accounts.services import user_upsert
 from locations.loaders import UnitLoadError, load_official_units
 from locations.models import Unit
+from locations.succession import official_province_successors
 
 DEMO_PASSWORD = "demo12345"
 DEMO_SEED = 2025
@@ -77,7 +78,9 @@ class Command(BaseCommand):
         if not legacy_code.isdigit():
             raise CommandError(f"A province code is digits, got {legacy_code!r}.")
         legacy_code = f"{int(legacy_code):02d}"
-        current_codes = successor_provinces(legacy_code)
+        current_codes = official_province_successors(legacy_code)
+        if not current_codes:
+            raise CommandError(f"Unknown legacy province code {legacy_code}.")
 
         try:
             result = load_official_units(edition=Unit.Edition.LEGACY, provinces=[legacy_code])
@@ -161,16 +164,6 @@ class Command(BaseCommand):
             self.stdout.write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
-
-
-def successor_provinces(legacy_code: str) -> list[str]:
-    """The current province(s) that a legacy province became on 2025-07-01, per the official table."""
-    from vietnam_provinces._province_conversion_2025 import OLD_TO_NEW
-
-    entry = OLD_TO_NEW.get(int(legacy_code))
-    if entry is None:
-        raise CommandError(f"Unknown legacy province code {legacy_code}.")
-    return [f"{ref.code:02d}" for ref in entry.new_provinces]
 
 
 def demo_modules() -> list[tuple[str, object]]:
