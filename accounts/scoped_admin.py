@@ -11,9 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.text import Truncator
 
 from .scope import ensure_in_scope, scoped_choices
 
@@ -27,13 +30,47 @@ def _visible(model: type[models.Model], queryset: models.QuerySet, request: Http
     return queryset.filter(pk__in=choices.values("pk"))
 
 
+class ScopedRawIdWidget(ForeignKeyRawIdWidget):
+    """A raw-id box that names the chosen row only if it is among ``visible``.
+
+    Django's widget looks the label up through the default manager, so any primary key typed
+    in (or passed in the URL, ``?child=<pk>``) would show that row's name.
+    """
+
+    def __init__(self, rel, admin_site, *, visible: models.QuerySet, attrs=None, using=None):
+        super().__init__(rel, admin_site, attrs=attrs, using=using)
+        self.visible = visible
+
+    def label_and_url_for_value(self, value):
+        key = self.rel.get_related_field().name
+        try:
+            obj = self.visible.using(self.db).get(**{key: value})
+        except (ValueError, self.rel.model.DoesNotExist, ValidationError):
+            return "", ""
+        opts = obj._meta
+        try:
+            url = reverse(f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change", args=(obj.pk,))
+        except NoReverseMatch:
+            url = ""
+        return Truncator(obj).words(14), url
+
+
 class ScopedFormFieldsMixin:
-    """Limit every foreign-key and many-to-many choice to the user's scope."""
+    """Limit every foreign-key and many-to-many choice, and every raw-id label, to the user's scope."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         choices = scoped_choices(db_field.related_model, request.user)
         if choices is not None:
             kwargs["queryset"] = choices
+            # Same precedence as Django: an autocomplete field is never a raw-id box.
+            if (
+                "widget" not in kwargs
+                and db_field.name in self.raw_id_fields
+                and db_field.name not in self.get_autocomplete_fields(request)
+            ):
+                kwargs["widget"] = ScopedRawIdWidget(
+                    db_field.remote_field, self.admin_site, visible=choices, using=kwargs.get("using")
+                )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
@@ -98,11 +135,17 @@ def scope_checked_form(form_class, user):
 class ScopedInline(ScopedFormFieldsMixin):
     """Mixin for inlines: rows and choices limited to the user's scope.
 
-    Use as ``class MemberInline(ScopedInline, admin.TabularInline)``.
+    Use as ``class MemberInline(ScopedInline, admin.TabularInline)``. ``list_select_related``
+    names the relations each row shows (read-only users, a case's child), fetched with the
+    rows instead of one query per row.
     """
+
+    list_select_related: tuple[str, ...] = ()
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         qs = super().get_queryset(request)
+        if self.list_select_related:
+            qs = qs.select_related(*self.list_select_related)
         return _visible(self.model, qs, request)
 
     def get_formset(self, request: HttpRequest, obj: models.Model | None = None, **kwargs):

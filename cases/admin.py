@@ -27,6 +27,7 @@ from locations.text import fold
 from . import admin_filters as f
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
 from .case_forms import FORM_SECTIONS
+from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
 from .models import (
     Case,
     CaseAttachment,
@@ -51,8 +52,6 @@ from .services import case_save, case_transition, child_merge, child_save, relat
 from .workflow import allowed_next, may_act
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
-SENSITIVE_CHILD_FIELDS = {"personal_id"}
-SENSITIVE_CASE_FIELDS = {"abuse_details", "notes"}
 
 
 def sees_personal_data(request: HttpRequest) -> bool:
@@ -147,6 +146,8 @@ class ChildCaseInline(ReadOnlyInlineMixin, ScopedTabularInline):
     readonly_fields = fields
     show_change_link = True
     verbose_name_plural = _("cases")
+    # Each row is titled with the case, whose name includes the child's.
+    list_select_related = ("child",)
 
 
 class HistoryInline(ReadOnlyInlineMixin, ScopedTabularInline):
@@ -154,6 +155,7 @@ class HistoryInline(ReadOnlyInlineMixin, ScopedTabularInline):
     fields = ["at", "user", "action", "case", "what_changed"]
     readonly_fields = fields
     verbose_name_plural = _("history of changes")
+    list_select_related = ("user", "case__child")
 
     @admin.display(description=_("what changed"))
     def what_changed(self, obj: ChangeRecord) -> str:
@@ -162,14 +164,12 @@ class HistoryInline(ReadOnlyInlineMixin, ScopedTabularInline):
         )
         return format_html("{}<ul>{}</ul>", obj.summary, rows)
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("user", "case")
-
 
 class CaseHistoryInline(HistoryInline):
     fk_name = "case"
     fields = ["at", "user", "action", "what_changed"]
     readonly_fields = fields
+    list_select_related = ("user",)
 
 
 class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
@@ -177,6 +177,7 @@ class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
     fk_name = "kept"
     fields = ["at", "user", "merged", "moved", "note"]
     readonly_fields = fields
+    list_select_related = ("user", "merged")
 
 
 @admin.register(Child)
@@ -358,6 +359,7 @@ class TransitionInline(ReadOnlyInlineMixin, ScopedTabularInline):
     fields = ["on", "from_status", "to_status", "outcome", "user", "note", "at"]
     readonly_fields = fields
     verbose_name_plural = _("workflow steps")
+    list_select_related = ("user",)
 
 
 class SupportPlanInline(ReadOnlyInlineMixin, ScopedTabularInline):
@@ -377,6 +379,7 @@ class CaseNoteInline(ScopedStackedInline):
     model = CaseNote
     fields = ["on", "text", "author"]
     readonly_fields = ["author"]
+    list_select_related = ("author",)
     extra = 0
 
     def has_view_permission(self, request, obj=None):
@@ -388,12 +391,14 @@ class CaseFormInline(ReadOnlyInlineMixin, ScopedTabularInline):
     fields = ["form", "filled_on", "filled_by"]
     readonly_fields = fields
     show_change_link = True
+    list_select_related = ("filled_by",)
 
 
 class AttachmentInline(ScopedTabularInline):
     model = CaseAttachment
     fields = ["title", "form", "file", "uploaded_by", "uploaded_at"]
     readonly_fields = ["uploaded_by", "uploaded_at"]
+    list_select_related = ("uploaded_by",)
     extra = 0
 
 
@@ -600,7 +605,7 @@ class CaseFormAdmin(ServiceSavingAdmin):
     form = CaseFormAdminForm
     list_display = ["case", "form", "filled_on", "filled_by"]
     list_filter = ["form"]
-    list_select_related = ["case", "filled_by"]
+    list_select_related = ["case__child", "filled_by"]
     raw_id_fields = ["case"]
     search_fields = ["case__case_ref"]
 

@@ -17,7 +17,7 @@ from accounts.roles import Role
 from locations.models import Unit
 
 from .models import Case, Category, Child, CommuneStats, RiskFactor
-from .services import case_save, case_transition, child_categories_add, child_save, survey_record_upsert
+from .services import case_save, case_transition, child_save, commune_stats_upsert, survey_record_upsert
 from .workflow import TRANSITIONS
 
 CHILDREN = 300
@@ -95,8 +95,6 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -
             categories=picked_categories,
             risks=picked_risks,
         )
-        if picked_categories:
-            child_categories_add(child=child, user=officer, categories=picked_categories, recorded_on=opened)
         if not with_case:
             continue
         case = Case(
@@ -115,7 +113,7 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -
         if case.status == Case.Status.CLOSED and n % 5 == 0:
             # A few closed cases are reopened: the earlier steps stay in the history.
             case_transition(case=case, user=officer, to_status=Case.Status.INITIAL_ASSESSMENT, on=today)
-    _commune_stats(communes, rng=rng, year=today.year - 1)
+    _commune_stats(communes, officer=officer, rng=rng, year=today.year - 1)
     stdout.write(f"cases: {created_children} children and {created_cases} cases added.")
 
 
@@ -136,21 +134,24 @@ def _walk(case: Case, *, officer: Any, steps: int, today: dt.date, outcome: str)
         case.refresh_from_db()
 
 
-def _commune_stats(communes: list[Unit], *, rng: random.Random, year: int) -> None:
+def _commune_stats(communes: list[Unit], *, officer: Any, rng: random.Random, year: int) -> None:
+    recorded = set(CommuneStats.objects.filter(survey_year=year).values_list("commune_id", flat=True))
     for commune in communes:
         total = rng.randint(300, 2500)
         male = total // 2 + rng.randint(-40, 40)
-        CommuneStats.objects.get_or_create(
+        special, at_risk = rng.randint(5, 40), rng.randint(10, 80)
+        if commune.pk in recorded:
+            continue  # figures already recorded for the year are kept
+        commune_stats_upsert(
+            user=officer,
             survey_year=year,
             commune=commune,
-            defaults={
-                "children_total": total,
-                "children_male": male,
-                "children_female": total - male,
-                "children_under_6": total // 3,
-                "special_total": rng.randint(5, 40),
-                "at_risk_total": rng.randint(10, 80),
-            },
+            children_total=total,
+            children_male=male,
+            children_female=total - male,
+            children_under_6=total // 3,
+            special_total=special,
+            at_risk_total=at_risk,
         )
 
 

@@ -34,8 +34,16 @@ class ChildFilter(UnitCodeFilterMixin, ScopedFilterSet):
     def filter_q(self, queryset, name, value):
         return queryset.search(value)
 
+    def filter_queryset(self, queryset):
+        # Merged records are hidden unless asked for, as in the admin; the method filter alone
+        # would run only when the parameter is sent.
+        if not self.form.cleaned_data.get("include_merged"):
+            queryset = queryset.filter(merged_into__isnull=True)
+        return super().filter_queryset(queryset)
+
     def filter_merged(self, queryset, name, value):
-        return queryset if value else queryset.filter(merged_into__isnull=True)
+        """Applied in ``filter_queryset``, which also covers requests without the parameter."""
+        return queryset
 
 
 class CaseFilter(UnitCodeFilterMixin, ScopedFilterSet):

@@ -5,8 +5,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from .models import Case, ChangeRecord, Child
+
+# Personal data, shown only to users with ``accounts.view_personal_data``. Everyone who may open
+# the child reads its history, so a change of one of these is recorded without the values.
+SENSITIVE_CHILD_FIELDS = frozenset({"personal_id"})
+SENSITIVE_CASE_FIELDS = frozenset({"abuse_details", "notes"})
+SENSITIVE_FIELDS: dict[type[models.Model], frozenset[str]] = {
+    Child: SENSITIVE_CHILD_FIELDS,
+    Case: SENSITIVE_CASE_FIELDS,
+}
 
 
 def snapshot(instance: models.Model) -> dict[str, str]:
@@ -25,8 +35,12 @@ def snapshot(instance: models.Model) -> dict[str, str]:
 
 
 def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]:
-    """``{verbose field name: [old, new]}`` for the fields that changed since ``before``."""
+    """``{verbose field name: [old, new]}`` for the fields that changed since ``before``.
+
+    A sensitive field (``SENSITIVE_FIELDS``) shows only whether it was empty, not its values.
+    """
     after = snapshot(instance)
+    sensitive = SENSITIVE_FIELDS.get(type(instance), frozenset())
     changes: dict[str, list[str]] = {}
     for name, new in after.items():
         old = before.get(name, "")
@@ -34,6 +48,8 @@ def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]
             field = instance._meta.get_field(name)
             # ``snapshot`` keeps concrete fields only, so this is never a reverse relation.
             label = str(field.verbose_name) if isinstance(field, models.Field) else name
+            if name in sensitive:
+                old, new = (_("(hidden)") if value else "" for value in (old, new))
             changes[label] = [old, new]
     return changes
 

@@ -696,6 +696,17 @@ class ChildMerge(models.Model):
         return f"{self.merged_id} → {self.kept_id}"
 
 
+class ChangeRecordQuerySet(ScopedQuerySet["ChangeRecord"]):
+    def visible_to(self, user: Any) -> ChangeRecordQuerySet:
+        """Changes of the children ``user`` sees, except those of a case ``user`` does not see.
+
+        A child that moved commune is seen in the new one while its cases stay in the old one;
+        their changes (with the case's fields) stay with the case.
+        """
+        visible_cases = Case.objects.visible_to(user).values("pk")
+        return super().visible_to(user).filter(Q(case__isnull=True) | Q(case__in=visible_cases))
+
+
 class ChangeRecord(models.Model):
     """Readable history of a child and its cases: who changed what, when, from what to what."""
 
@@ -720,7 +731,7 @@ class ChangeRecord(models.Model):
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     summary = models.TextField(_("summary"), blank=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ChangeRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("change")

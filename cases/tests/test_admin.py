@@ -289,3 +289,112 @@ def test_case_form_admin_shows_one_box_per_section(client_for, cast, records):
     from cases.models import CaseForm
 
     assert CaseForm.objects.get().sections == {"safety": "An toàn"}
+
+
+@pytest.mark.parametrize("page", ["admin:cases_case_add", "admin:cases_surveyrecord_add"])
+def test_raw_id_box_names_only_a_child_in_scope(client_for, cast, records, page):
+    client = client_for(cast.commune)
+    url = reverse(page)
+    assert "Nguyễn Thị Đào" in client.get(url, {"child": records["own"].pk}).content.decode()
+    response = client.get(url, {"child": records["far"].pk})
+    assert response.status_code == 200 and "Lê Văn Xa" not in response.content.decode()
+
+
+def test_history_of_a_case_left_in_the_old_commune_is_hidden(client_for, cast, records, units):
+    from cases.models import ChangeRecord
+    from cases.services import case_save, child_save
+
+    child, case = records["own"], records["own_case"]
+    case.opened_on = dt.date(2024, 2, 1)
+    case_save(case=case, user=cast.commune)
+    child.commune = units.dakglei_town
+    child_save(child=child, user=cast.province, accept_warnings=True)
+    assert ChangeRecord.objects.filter(child=child, case=case).exists()
+
+    assert not ChangeRecord.objects.visible_to(cast.peer_commune).filter(case=case).exists()
+    assert ChangeRecord.objects.visible_to(cast.peer_commune).filter(child=child, case=None).exists()
+    assert ChangeRecord.objects.visible_to(cast.province).filter(case=case).exists()
+    page = client_for(cast.peer_commune).get(reverse("admin:cases_child_change", args=[child.pk]))
+    assert page.status_code == 200 and "KT-0001" not in page.content.decode()
+
+
+def test_history_records_that_personal_data_changed_but_not_its_values(cast, records):
+    from django.utils.translation import gettext
+
+    from cases.models import ChangeRecord
+    from cases.services import case_save, child_save
+
+    def label(model, name):
+        return str(model._meta.get_field(name).verbose_name)
+
+    hidden = gettext("(hidden)")
+    case = records["own_case"]
+    case.abuse_details = "bí mật cũ"
+    case_save(case=case, user=cast.commune)
+    case.abuse_details, case.notes = "bí mật mới", "ghi chú kín"
+    case_save(case=case, user=cast.commune)
+    child = records["own"]
+    child.personal_id = "062315000999"
+    child_save(child=child, user=cast.commune)
+
+    first, second = ChangeRecord.objects.filter(case=case, action="changed").order_by("pk")
+    assert first.changes == {label(Case, "abuse_details"): ["", hidden]}
+    assert second.changes == {label(Case, "abuse_details"): [hidden, hidden], label(Case, "notes"): ["", hidden]}
+    of_child = ChangeRecord.objects.get(child=child, case=None, action="changed")
+    assert of_child.changes == {label(Child, "personal_id"): [hidden, hidden]}
+    stored = repr([first.changes, second.changes, of_child.changes])
+    assert not any(secret in stored for secret in ["bí mật", "ghi chú kín", "062315000123", "062315000999"])
+
+
+def _count_queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first request fills per-process caches (content types, permissions)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def _add_case_rows(case, count, user, other):
+    """``count`` rows in each inline of the case page, by two users so that each row names one."""
+    from cases.models import CaseAttachment, CaseForm, CaseNote, CaseTransition
+
+    for n in range(count):
+        by = (user, other)[n % 2]
+        CaseNote.objects.create(case=case, on=dt.date(2024, 1, 2), text="Ghi chép", author=by)
+        CaseForm.objects.create(case=case, form="02", filled_on=dt.date(2024, 1, 2), filled_by=by)
+        CaseAttachment.objects.create(case=case, title="Biên bản", file="cases/attachments/2024/a.pdf", uploaded_by=by)
+        CaseTransition.objects.create(case=case, from_status="received", to_status="verified",
+                                      on=dt.date(2024, 1, 3), user=by)  # fmt: skip
+
+
+def _child_with_cases(cast, units, count):
+    from cases.services import case_save, child_save
+
+    child = Child(full_name="Đếm Truy Vấn", date_of_birth=dt.date(2015, 1, 1), sex="M", commune=units.quang_trung)
+    child_save(child=child, user=cast.commune)
+    for _n in range(count):
+        case = case_save(case=Case(child=child, commune=units.quang_trung, opened_on=dt.date(2024, 1, 1)),
+                         user=cast.commune)  # fmt: skip
+        _add_case_rows(case, 1, cast.commune, cast.district)
+    return child
+
+
+def test_child_page_queries_do_not_grow_with_its_cases(client_for, cast, units):
+    client = client_for(cast.commune)
+    one = _child_with_cases(cast, units, 1)
+    five = _child_with_cases(cast, units, 5)
+    page = "admin:cases_child_change"
+    assert _count_queries(client, reverse(page, args=[one.pk])) == _count_queries(client, reverse(page, args=[five.pk]))
+
+
+def test_case_page_and_case_form_list_queries_do_not_grow_with_rows(client_for, cast, units):
+    client = client_for(cast.commune)
+    case = _child_with_cases(cast, units, 1).cases.get()
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    forms_url = reverse("admin:cases_caseform_changelist")
+    before = (_count_queries(client, url), _count_queries(client, forms_url))
+    _child_with_cases(cast, units, 2)
+    _add_case_rows(case, 4, cast.commune, cast.district)
+    assert (_count_queries(client, url), _count_queries(client, forms_url)) == before

@@ -114,3 +114,11 @@ def test_filters_overdue_and_unit(client_for, cast, records):
     assert ids(client.get("/api/v1/cases/", {"overdue": "true"})) == {records["own_case"].pk}
     assert ids(client.get("/api/v1/cases/", {"unit": "610"})) == {records["far_case"].pk}
     assert {r["full_name"] for r in client.get("/api/v1/children/", {"q": "xa"}).json()["results"]} == {"Lê Văn Xa"}
+
+
+def test_merged_children_are_listed_only_when_asked_for(client_for, cast, records, units):
+    merged = ChildFactory(full_name="Bản Trùng", commune=units.quang_trung, merged_into=records["own"])
+    client = client_for(cast.commune)
+    assert ids(client.get("/api/v1/children/")) == {records["own"].pk}
+    assert ids(client.get("/api/v1/children/", {"include_merged": "false"})) == {records["own"].pk}
+    assert ids(client.get("/api/v1/children/", {"include_merged": "true"})) == {records["own"].pk, merged.pk}

@@ -3,7 +3,7 @@ import random
 
 from accounts.models import User
 from cases import demo
-from cases.models import Case, Child
+from cases.models import Case, Child, CommuneStats
 
 
 def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatch):
@@ -12,9 +12,12 @@ def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatc
     demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
     counts = (Child.objects.count(), Case.objects.count())
     assert counts[0] == 40 and counts[1] > 10
+    stats = list(CommuneStats.objects.order_by("pk").values())
+    assert stats and all(s["children_male"] + s["children_female"] == s["children_total"] for s in stats)
     assert Case.objects.filter(status="closed").exists()
     assert Case.objects.exclude(status__in=["closed", "received"]).exists()
     demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
     assert (Child.objects.count(), Case.objects.count()) == counts
+    assert list(CommuneStats.objects.order_by("pk").values()) == stats
     demo.reset(province=units.kontum, users=users, stdout=io.StringIO())
     assert not Child.objects.exists() and User.objects.filter(pk=cast.province.pk).exists()
