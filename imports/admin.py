@@ -9,7 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -46,6 +48,12 @@ def job_status(job: ImportJob) -> dict[str, Any]:
     }
 
 
+class ImportJobChangeList(ChangeList):
+    def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
+        # The list shows no errors nor duplicates: not read, they would be most of each row.
+        return super().get_queryset(request, exclude_parameters).defer("errors", "duplicates")
+
+
 @admin.register(ImportJob)
 class ImportJobAdmin(ScopedModelAdmin):
     list_display = [
@@ -66,6 +74,9 @@ class ImportJobAdmin(ScopedModelAdmin):
     @admin.display(description=gettext_lazy("status"), ordering="status")
     def status_badge(self, obj: ImportJob) -> str:
         return format_html('<span class="import-status import-{}">{}</span>', obj.status, obj.get_status_display())
+
+    def get_changelist(self, request: HttpRequest, **kwargs: Any) -> type[ChangeList]:
+        return ImportJobChangeList
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm(IMPORT_PERMISSION)

@@ -24,7 +24,7 @@ from accounts.scoped_api import ScopedReadOnlyViewSet, raise_as_api_error
 
 from .files import errors_csv
 from .models import ImportJob
-from .serializers import ImportJobSerializer, ImportUploadSerializer
+from .serializers import ImportJobListSerializer, ImportJobSerializer, ImportUploadSerializer
 from .services import import_job_commit, import_job_create, import_job_start, import_jobs_sweep
 
 
@@ -34,6 +34,14 @@ class ImportJobViewSet(ScopedReadOnlyViewSet):
     queryset = ImportJob.objects.select_related("created_by").order_by("-created_at", "-pk")
     serializer_class = ImportJobSerializer
     filterset_fields = ["kind", "status"]
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        # A list shows no errors nor duplicates: not read, they would be most of each row.
+        return queryset.defer("errors", "duplicates") if self.action == "list" else queryset
+
+    def get_serializer_class(self):
+        return ImportJobListSerializer if self.action == "list" else ImportJobSerializer
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         import_jobs_sweep()

@@ -6,7 +6,6 @@ import datetime as dt
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Scope, ScopedQuerySet
@@ -112,6 +111,3 @@ class ImportJob(models.Model):
     @property
     def can_commit(self) -> bool:
         return self.status == self.Status.VALID
-
-    def touch(self) -> None:
-        self.heartbeat_at = timezone.now()

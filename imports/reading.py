@@ -38,8 +38,6 @@ class RowSource:
 
     header: list[str]
     rows: Generator[tuple[int, list[Any]], None, None]
-    encoding: str
-    delimiter: str | None
 
 
 def open_rows(path: str | Path, *, name: str = "") -> RowSource:
@@ -61,7 +59,7 @@ def open_rows(path: str | Path, *, name: str = "") -> RowSource:
         raise UnusableFile(_("The file's text encoding cannot be read.")) from exc
     delimiter = detect_delimiter(first)
     header = next(csv.reader([first], delimiter=delimiter), [])
-    return RowSource(header=header, rows=_csv_rows(text, delimiter), encoding=encoding, delimiter=delimiter)
+    return RowSource(header=header, rows=_csv_rows(text, delimiter))
 
 
 def detect_encoding(sample: bytes) -> str:
@@ -155,7 +153,7 @@ def _xlsx_rows(handle: BinaryIO) -> RowSource:
             book.close()
             handle.close()
 
-    return RowSource(header=header, rows=rows(), encoding="xlsx", delimiter=None)
+    return RowSource(header=header, rows=rows())
 
 
 def _xlsx_value(value: Any) -> Any:

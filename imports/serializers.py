@@ -10,7 +10,9 @@ from accounts.scoped_api import ScopedModelSerializer
 from .models import ImportJob, Kind
 
 
-class ImportJobSerializer(ScopedModelSerializer):
+class ImportJobListSerializer(ScopedModelSerializer):
+    """A job in a list: its counts without the errors and duplicates (up to thousands per job)."""
+
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
     counts = serializers.SerializerMethodField()
 
@@ -32,8 +34,6 @@ class ImportJobSerializer(ScopedModelSerializer):
             "committed_at",
             "counts",
             "error_count",
-            "errors",
-            "duplicates",
             "message",
         ]
         read_only_fields = fields
@@ -47,6 +47,14 @@ class ImportJobSerializer(ScopedModelSerializer):
             "updated": job.rows_updated,
             "unchanged": job.rows_unchanged,
         }
+
+
+class ImportJobSerializer(ImportJobListSerializer):
+    """One job with its errors (the first ``MAX_ERRORS_KEPT``) and probable duplicates."""
+
+    class Meta(ImportJobListSerializer.Meta):
+        fields = [*ImportJobListSerializer.Meta.fields, "errors", "duplicates"]
+        read_only_fields = fields
 
 
 class ImportUploadSerializer(serializers.Serializer):

@@ -12,9 +12,13 @@ from cases.models import Child
 from imports import cells
 from programs.models import Attendance, Enrolment
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed
+from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row
 from .children import by_keys
 from .events import scoped_models_by_code
+
+# The file's column of each field ``Enrolment.clean()`` and ``Attendance.clean()`` may refuse.
+ENROLMENT_COLUMNS = {"model": "model_code", "child_name": "child_ref", "enrolled_on": "date", "left_on": "date"}
+ATTENDANCE_COLUMNS = {"date": "date"}
 
 
 def _present(value: object) -> bool:
@@ -49,7 +53,8 @@ class AttendanceSpec(KindSpec):
             for c in (Child.objects.filter(by_keys(refs=refs)) if refs else ())
             if ctx.in_scope_id(c.commune_id, c.current_unit_id)
         }
-        model_ids = {m.pk for m in models.values()}
+        by_id = {m.pk: m for m in models.values()}
+        model_ids = set(by_id)
         enrolments: dict[tuple[int, str], Enrolment] = {}
         if live:
             found = Enrolment.objects.filter(model_id__in=model_ids).filter(
@@ -58,6 +63,10 @@ class AttendanceSpec(KindSpec):
             # An enrolment of a child not in the registry has no child id: it looks up None and keeps its own ref.
             ref_of: dict[int | None, str] = {c.pk: ref for ref, c in children.items()}
             for enrolment in found:
+                # The model and child in hand, so that ``Attendance.clean()`` reads them without a query.
+                enrolment.model = by_id[enrolment.model_id]
+                if enrolment.child_id in ref_of:
+                    enrolment.child = children[ref_of[enrolment.child_id]]
                 ref = ref_of.get(enrolment.child_id) or enrolment.child_ref
                 enrolments[(enrolment.model_id, ref)] = enrolment
         pending = ctx.caches.setdefault("pending_enrolments", {})
@@ -71,12 +80,16 @@ class AttendanceSpec(KindSpec):
             v = row.values
             model = models[v["model_code"]]
             key = (model.pk, v["child_ref"])
-            enrolment = enrolments.get(key) or pending.get(key)
-            if enrolment is None:
+            stored = enrolments.get(key)
+            if stored is not None:
+                enrolment = stored
+            else:
                 child = children.get(v["child_ref"])
                 if child is None:
                     row.error("child_ref", _("No child with this reference."))
                     continue
+                # Each row of a child not yet enrolled could enrol the child on its date: the
+                # enrolment's rules (a day-care model, active that day) apply to every such row.
                 enrolment = Enrolment(
                     model=model,
                     child=child,
@@ -84,9 +97,11 @@ class AttendanceSpec(KindSpec):
                     child_ref=child.child_ref,
                     enrolled_on=v["date"],
                 )
-                pending[key] = enrolment
-            elif enrolment.pk is None and v["date"] < enrolment.enrolled_on:
-                enrolment.enrolled_on = v["date"]
+                clean_row(row, enrolment, ENROLMENT_COLUMNS)
+                if not row.ok:
+                    continue
+                enrolment = pending.setdefault(key, enrolment)
+                enrolment.enrolled_on = min(enrolment.enrolled_on, v["date"])
             values = {"present": v["present"], "services": v.get("services") or ""}
             instance = existing.get((enrolment.pk, v["date"])) if enrolment.pk else None
             if instance is None:
@@ -98,6 +113,11 @@ class AttendanceSpec(KindSpec):
                 # The enrolment in hand, so that writing the row does not fetch it again.
                 instance.enrolment = enrolment
                 row.action = UPDATED if changed(instance, values) else UNCHANGED
+            # Rows of a new enrolment were checked above, as enrolments on their dates.
+            if enrolment.pk is not None:
+                clean_row(row, instance, ATTENDANCE_COLUMNS)
+                if not row.ok:
+                    continue
             row.payload["instance"] = instance
 
     def write(self, rows: list[Row], ctx: Context) -> None:

@@ -18,13 +18,14 @@ from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
 from accounts.scope import is_unrestricted, units_in_scope, units_reached
 from imports import cells
-from locations.models import ReformTracked, Unit
-from locations.resolve import UnitCodebook, UnitNotFound, normalise_code
+from locations.models import REFORM_DATE, ReformTracked, Unit
+from locations.resolve import UnitCodebook, UnitNotFound, describe_succession, level_for_code, normalise_code
 from locations.succession import Succession, SuccessionMap
 
 if TYPE_CHECKING:
@@ -147,9 +148,6 @@ class KindSpec:
     model: ClassVar[type[models.Model]]
     columns: ClassVar[list[Column]]
 
-    def __init__(self) -> None:
-        self.by_key = {c.key: c for c in self.columns}
-
     @property
     def required(self) -> list[Column]:
         return [c for c in self.columns if c.required]
@@ -243,7 +241,11 @@ class KindSpec:
         Sets ``row.payload["unit"]``; returns the succession of every resolved unit.
         """
         rows = [r for r in rows if r.ok and r.values.get(column)]
-        book = UnitCodebook(levels=[level] if level else None, codes=[r.values[column] for r in rows])
+        book = _RunCodebook(
+            ctx.caches.setdefault("successions_said", {}),
+            levels=[level] if level else None,
+            codes=[r.values[column] for r in rows],
+        )
         resolved: list[tuple[Row, Unit]] = []
         # Rows of a batch share a few codes and dates: resolve each pair once.
         outcomes: dict[tuple, Unit | str] = {}
@@ -286,6 +288,31 @@ class KindSpec:
         return str(first_error)
 
 
+class _RunCodebook(UnitCodebook):
+    """A ``UnitCodebook`` that says what a legacy unit became once per import run.
+
+    Saying it (``describe_succession``) is a query; rows of a legacy code dated after the
+    reform would otherwise ask it once per distinct date.
+    """
+
+    def __init__(self, said: dict[int, str], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.said = said
+
+    def resolve(self, code: str, on: dt.date, *, level: str | None = None) -> Unit:
+        if on >= REFORM_DATE:
+            code = normalise_code(code, level)
+            key = level or level_for_code(code)
+            candidates = self._by_code.get((key, code), []) if key else []
+            if candidates and not any(u.is_valid_on(on) for u in candidates):
+                legacy = next((u for u in candidates if u.edition == Unit.Edition.LEGACY), None)
+                if legacy is not None:
+                    if legacy.pk not in self.said:
+                        self.said[legacy.pk] = describe_succession(legacy)
+                    raise UnitNotFound(self.said[legacy.pk])
+        return super().resolve(code, on, level=level)
+
+
 def changed(instance: models.Model, values: dict[str, Any]) -> bool:
     """Set ``values`` on ``instance``; whether any of them differed."""
     differs = False
@@ -296,7 +323,41 @@ def changed(instance: models.Model, values: dict[str, Any]) -> bool:
     return differs
 
 
-def set_current_unit(instance: ReformTracked, succession: Succession) -> None:
-    """What ``ReformTracked.save()`` derives, for rows written in bulk."""
-    instance.current_unit = succession.current
-    instance.current_unit_to_review = succession.needs_review
+def keeps_current_unit(*, was: int | None, recorded: int, current: int | None) -> bool:
+    """Whether a stored record keeps its current unit, as ``ReformTracked.save()`` decides.
+
+    ``was`` is the recorded unit stored before the row (None for a new record). Only a new
+    record, one without a current unit or one recorded on another unit gets it derived
+    again: an officer's choice among the successors of a split commune
+    (``locations.reform.record_move``) survives a re-import.
+    """
+    return was is not None and current is not None and was == recorded
+
+
+def current_unit_fields(succession: Succession) -> dict[str, Any]:
+    """The derived current unit of a record written as plain values."""
+    current = succession.current
+    return {"current_unit_id": current.pk if current else None, "current_unit_to_review": succession.needs_review}
+
+
+def set_current_unit(instance: ReformTracked, succession: Succession, *, was: int | None) -> None:
+    """What ``ReformTracked.save()`` derives, for rows written in bulk (see ``keeps_current_unit``)."""
+    recorded = getattr(instance, f"{instance.recorded_unit_field}_id")
+    if not keeps_current_unit(was=was, recorded=recorded, current=instance.current_unit_id):
+        instance.current_unit = succession.current
+        instance.current_unit_to_review = succession.needs_review
+
+
+def clean_row(row: Row, instance: models.Model, columns: dict[str, str]) -> None:
+    """Apply the model's own rules (``instance.clean()``) to the row.
+
+    Each error goes to the file's column of its field (``columns``), else to the whole row.
+    Call it only where ``clean()`` needs no query: the related objects it reads already set.
+    """
+    try:
+        instance.clean()
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        for name, messages in errors.items():
+            for message in messages:
+                row.error(columns.get(name, ""), message)

@@ -122,6 +122,7 @@ class CasesSpec(KindSpec):
             if values is None:
                 continue
             wanted = {categories[c] for c in v["circumstances"]} if v.get("circumstances") else None
+            stored_commune = instance.commune_id if instance is not None else None
             if instance is None:
                 instance = Case(case_ref=v["case_ref"], reported_by=ctx.user if ctx.user.pk else None, **values)
                 row.action = NEW
@@ -135,7 +136,7 @@ class CasesSpec(KindSpec):
                 differs = changed(instance, values) or links.get(instance.pk, set()) != wanted
                 row.action = UPDATED if differs else UNCHANGED
                 row.payload["was"] = was
-            set_current_unit(instance, successions[row.payload["unit"].pk])
+            set_current_unit(instance, successions[row.payload["unit"].pk], was=stored_commune)
             row.payload.update(instance=instance, categories=wanted, before=before)
 
     def _values(self, row: Row, stored: Case | None, child: Child, models: dict[str, Any]) -> dict[str, Any] | None:

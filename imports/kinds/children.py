@@ -27,7 +27,7 @@ from imports import cells
 from imports.bulk import any_of, bulk_insert_values, bulk_update_values, without_bitmap_scans
 from locations.text import fold
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row
+from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, current_unit_fields, keeps_current_unit
 
 # Lazy: formatted only when a duplicate is found, not once per row.
 PERSONAL_ID = gettext_lazy("personal ID")
@@ -57,13 +57,14 @@ def by_keys(*, pids: Collection[str] = (), refs: Collection[str] = ()) -> Q:
 
     "<> ''" repeats the condition of the partial unique indexes so that the planner uses
     them: without it, past about a hundred keys, a scan of the whole table per batch.
+    A child merged into another is no match: its records belong to the kept child.
     """
     found = Q()
     if pids:
         found |= Q(any_of("personal_id", pids)) & ~Q(personal_id="")
     if refs:
         found |= Q(any_of("child_ref", refs)) & ~Q(child_ref="")
-    return found
+    return found & Q(merged_into__isnull=True)
 
 
 @dataclass(eq=False)
@@ -77,13 +78,11 @@ class NewChild:
 
     def row(self, *, reported_by_id: int | None) -> dict[str, Any]:
         """The child's column values (``Child.save()`` is bypassed: name key and year set here)."""
-        current = self.succession.current
         return {
             **self.values,
             "commune_id": self.unit.pk,
             "reported_by_id": reported_by_id,
-            "current_unit_id": current.pk if current else None,
-            "current_unit_to_review": self.succession.needs_review,
+            **current_unit_fields(self.succession),
         }
 
 
@@ -227,9 +226,9 @@ class ChildrenSpec(KindSpec):
             units = {r.payload["unit"].pk for r in rest} | {
                 r.payload["succession"].current.pk for r in rest if r.payload["succession"].current
             }
-            found = Child.objects.filter(any_of("name_folded", names), any_of("birth_year", years)).filter(
-                Q(any_of("commune_id", units)) | Q(any_of("current_unit_id", units))
-            )
+            found = Child.objects.filter(
+                any_of("name_folded", names), any_of("birth_year", years), merged_into__isnull=True
+            ).filter(Q(any_of("commune_id", units)) | Q(any_of("current_unit_id", units)))
             with without_bitmap_scans():
                 for child in found.order_by().values(*self.MATCH_FIELDS):
                     by_name[(child["name_folded"], child["birth_year"])].append(child)
@@ -302,7 +301,17 @@ class ChildrenSpec(KindSpec):
             values["in_school"] = v["in_school"]
         return values
 
-    RECORD_VALUES = ("id", "child_id", "survey_year", "commune_id", "village", "in_school", "notes")
+    RECORD_VALUES = (
+        "id",
+        "child_id",
+        "survey_year",
+        "commune_id",
+        "village",
+        "in_school",
+        "notes",
+        "current_unit_id",
+        "current_unit_to_review",
+    )
 
     def _plan(self, rows: list[Row], ctx: Context) -> None:
         categories, risks = self._codes(ctx)
@@ -355,10 +364,11 @@ class ChildrenSpec(KindSpec):
                 record = None
             else:
                 have = existing
-                if v["survey_year"] >= latest_year.get(existing["id"], 0) and have["commune_id"] != unit.pk:
+                if v["survey_year"] >= latest_year.get(existing["id"], 0):
                     values["commune_id"] = unit.pk
-                    values["current_unit_id"] = succession.current.pk if succession.current else None
-                    values["current_unit_to_review"] = succession.needs_review
+                    kept = keeps_current_unit(was=have["commune_id"], recorded=unit.pk, current=have["current_unit_id"])
+                    if not kept:
+                        values.update(current_unit_fields(succession))
                 differs = {k: val for k, val in values.items() if have.get(k) != val}
                 if differs:
                     # A plain dict of the whole row: the database write needs no instance.
@@ -367,6 +377,13 @@ class ChildrenSpec(KindSpec):
                 row.action = UPDATED if differs else UNCHANGED
                 row.payload["child_differs"] = tuple(differs)
                 record = records.get((existing["id"], v["survey_year"]))
+            if record is not None and keeps_current_unit(
+                was=record["commune_id"], recorded=unit.pk, current=record["current_unit_id"]
+            ):
+                record_values["current_unit_id"] = record["current_unit_id"]
+                record_values["current_unit_to_review"] = record["current_unit_to_review"]
+            else:
+                record_values.update(current_unit_fields(succession))
             if record is None:
                 record_changed = True
                 record_id = None
@@ -442,14 +459,7 @@ class ChildrenSpec(KindSpec):
         for row in record_rows:
             child_id = row.payload["child_id"] or row.payload["child"].pk
             row.payload["child_id"] = child_id
-            succession = row.payload["succession"]
-            values = {
-                "child_id": child_id,
-                "survey_year": row.values["survey_year"],
-                "current_unit_id": succession.current.pk if succession.current else None,
-                "current_unit_to_review": succession.needs_review,
-                **row.payload["record_values"],
-            }
+            values = {"child_id": child_id, "survey_year": row.values["survey_year"], **row.payload["record_values"]}
             if row.payload["record_id"] is None:
                 new_records.append((row, values))
             else:

@@ -60,12 +60,13 @@ class CommuneStatsSpec(KindSpec):
             unit = row.payload["unit"]
             values = {k: row.values.get(k) for k in COUNTS}
             instance = existing.get((row.values["survey_year"], unit.pk))
+            was = instance.commune_id if instance is not None else None
             if instance is None:
                 instance = CommuneStats(survey_year=row.values["survey_year"], commune=unit, **values)
                 row.action = NEW
             else:
                 row.action = UPDATED if changed(instance, values) else UNCHANGED
-            set_current_unit(instance, successions[unit.pk])
+            set_current_unit(instance, successions[unit.pk], was=was)
             row.payload["instance"] = instance
 
     def write(self, rows: list[Row], ctx: Context) -> None:

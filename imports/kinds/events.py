@@ -101,6 +101,7 @@ class EventsSpec(KindSpec):
                 "model_id": models[v["model_code"]].pk if v.get("model_code") else None,
             }
             instance = by_ref.get(v.get("event_ref") or "") or by_natural.get(row.payload["natural"])
+            was = instance.unit_id if instance is not None else None
             if instance is None:
                 instance = OutreachEvent(
                     date=v["date"],
@@ -121,7 +122,7 @@ class EventsSpec(KindSpec):
                 if v.get("event_ref"):
                     values["event_ref"] = v["event_ref"]
                 row.action = UPDATED if changed(instance, values) else UNCHANGED
-            set_current_unit(instance, successions[unit.pk])
+            set_current_unit(instance, successions[unit.pk], was=was)
             row.payload["instance"] = instance
 
     def write(self, rows: list[Row], ctx: Context) -> None:

@@ -2,20 +2,30 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
 from typing import Any
 
 from django.utils.translation import gettext as _
 
 from imports import cells
+from locations.models import Unit
 from programs.models import ProtectionModel
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row, set_current_unit
 
 FIELDS = ["name", "kind", "unit", "established_on", "ended_on", "host", "decision_no", "members_count"]
+CBCP = ProtectionModel.Kind.CBCP_SYSTEM
+# The file's column of each field ``ProtectionModel.clean()`` may refuse.
+COLUMN_OF = {"unit": "unit_code", "established_on": "established_on", "ended_on": "ended_on"}
 
 
 def _kind(value: Any) -> str | None:
     return cells.parse_choice(value, dict(ProtectionModel.Kind.choices))
+
+
+def _overlap(start: dt.date, end: dt.date | None, other_start: dt.date, other_end: dt.date | None) -> bool:
+    return (end is None or other_start <= end) and (other_end is None or other_end >= start)
 
 
 class ModelsSpec(KindSpec):
@@ -56,6 +66,7 @@ class ModelsSpec(KindSpec):
             values["decision_no"] = values["decision_no"] or ""
             values["unit_id"] = unit.pk
             instance = existing.get(row.values["code"])
+            was = instance.unit_id if instance is not None else None
             if instance is None:
                 instance = ProtectionModel(code=row.values["code"], **values)
                 row.action = NEW
@@ -64,12 +75,71 @@ class ModelsSpec(KindSpec):
                 continue
             else:
                 row.action = UPDATED if changed(instance, values) else UNCHANGED
-            set_current_unit(instance, successions[unit.pk])
+            # The unit in hand, so that ``clean()`` reads its level without a query.
+            instance.unit = unit
+            # ``clean()`` looks for an overlapping system (a query) only for a cbcp_system on a
+            # commune; those are checked for the whole batch by ``_check_cbcp``.
+            if instance.kind != CBCP or unit.level != Unit.Level.COMMUNE:
+                clean_row(row, instance, COLUMN_OF)
+                if not row.ok:
+                    continue
+            set_current_unit(instance, successions[unit.pk], was=was)
             row.payload["instance"] = instance
+        self._check_cbcp(live, ctx)
+
+    def _check_cbcp(self, rows: list[Row], ctx: Context) -> None:
+        """``ProtectionModel.clean()``'s one cbcp_system per commune at a time, in one query.
+
+        A row's period is compared with the stored systems of its commune, except those the
+        file rewrites, and with the systems of the file's earlier rows.
+        """
+        codes: set[str] = ctx.caches.setdefault("model_codes", set())
+        codes.update(r.values["code"] for r in rows if r.ok)
+        systems = [
+            r for r in rows if r.ok and r.values["kind"] == CBCP and r.payload["unit"].level == Unit.Level.COMMUNE
+        ]
+        if not systems:
+            return
+        filed: dict[int, list[tuple[str, dt.date, dt.date | None]]] = ctx.caches.setdefault(
+            "cbcp_periods", defaultdict(list)
+        )
+        stored: dict[int, list[tuple[str, dt.date, dt.date | None]]] = defaultdict(list)
+        units = {r.payload["unit"].pk for r in systems}
+        for model in ProtectionModel.objects.filter(kind=CBCP, unit_id__in=units).only(
+            "code", "name", "unit_id", "established_on", "ended_on"
+        ):
+            if model.code not in codes:
+                stored[model.unit_id].append((str(model), model.established_on, model.ended_on))
+        for row in systems:
+            model = row.payload["instance"]
+            other = next(
+                (
+                    name
+                    for name, start, end in (*stored[model.unit_id], *filed[model.unit_id])
+                    if _overlap(model.established_on, model.ended_on, start, end)
+                ),
+                None,
+            )
+            if other is None:
+                filed[model.unit_id].append((str(model), model.established_on, model.ended_on))
+                continue
+            row.error(
+                "unit_code",
+                _(
+                    "This commune already has an active community-based child protection system in that period: "
+                    "%(model)s."
+                )
+                % {"model": other},
+            )
 
     def write(self, rows: list[Row], ctx: Context) -> None:
+        # Systems that end go first: a commune's new open cbcp_system is written after the
+        # open one it replaces has been closed (the database allows one open at a time).
+        instances = sorted(
+            (r.payload["instance"] for r in rows if r.action in (NEW, UPDATED)), key=lambda m: m.ended_on is None
+        )
         ProtectionModel.objects.bulk_create(
-            [r.payload["instance"] for r in rows if r.action in (NEW, UPDATED)],
+            instances,
             update_conflicts=True,
             unique_fields=["code"],
             update_fields=[*FIELDS, "current_unit", "current_unit_to_review"],

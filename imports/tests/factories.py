@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from pathlib import Path
 from typing import Any
@@ -78,4 +79,5 @@ class ProtectionModelFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Mô hình {n}")
     kind = ProtectionModel.Kind.DAYCARE_DISABILITY
     unit = factory.LazyFunction(lambda: __import__("conftest").unit("23281"))
-    established_on = factory.Faker("date_between", start_date="-5y", end_date="-1y")
+    # Before every date the attendance tests record: a day-care model is active on them.
+    established_on = dt.date(2015, 1, 1)

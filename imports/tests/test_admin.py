@@ -128,3 +128,16 @@ def test_export_needs_the_export_permission_and_is_scoped(client_for, cast, code
     content = client_for(cast.commune).get("/buttons/cases/child/export/csv/").content.decode("utf-8-sig")
     assert "Nguyễn Văn An" not in content
     assert client_for(cast.collaborator).get("/buttons/cases/child/export/csv/").status_code == 403
+
+
+def test_changelist_does_not_read_errors_or_duplicates(client_for, cast, codes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.commune)
+    upload(client, BAD)
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("admin:imports_importjob_changelist")).content.decode()
+    assert "khao_sat.csv" in page
+    jobs = [q["sql"] for q in queries.captured_queries if 'FROM "imports_importjob"' in q["sql"]]
+    assert jobs and not any('"imports_importjob"."errors"' in sql for sql in jobs)

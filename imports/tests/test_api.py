@@ -80,3 +80,19 @@ def test_unknown_kind_and_viewer(client_for, cast, codes):
     assert post(client_for(cast.commune), GOOD, kind="pets").status_code == 400
     assert post(client_for(cast.viewer), GOOD).status_code == 403
     assert ImportJob.objects.count() == 0
+
+
+def test_list_leaves_out_errors_and_duplicates_the_detail_has_them(client_for, cast, codes):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(cast.commune)
+    job = post(client, BAD).json()
+    with CaptureQueriesContext(connection) as queries:
+        listed = client.get("/api/v1/imports/").json()["results"]
+    assert [j["id"] for j in listed] == [job["id"]]
+    assert listed[0]["error_count"] == 1 and "errors" not in listed[0] and "duplicates" not in listed[0]
+    jobs = [q["sql"] for q in queries.captured_queries if 'FROM "imports_importjob"' in q["sql"]]
+    assert jobs and not any('"imports_importjob"."errors"' in sql for sql in jobs)
+    detail = client.get(f"/api/v1/imports/{job['id']}/").json()
+    assert detail["errors"][0]["column"] == "commune_code" and detail["duplicates"] == []

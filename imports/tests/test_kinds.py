@@ -137,3 +137,87 @@ def test_attendance_unknown_model_or_child(tmp_path, cast, codes, units):
     result = commit(tmp_path, "attendance", rows, cast.commune)
     assert [(e["row"], e["column"]) for e in result.errors] == [(2, "model_code"), (3, "child_ref")]
     assert Child.objects.count() == 0
+
+
+MODEL_HEADER = ["code", "name", "kind", "unit_code", "established_on", "ended_on"]
+
+
+def test_models_cbcp_system_on_a_district_is_refused(tmp_path, cast, codes):
+    rows = [MODEL_HEADER, ["CB-D", "Hệ thống BVTE huyện", "cbcp_system", "608", "01/02/2019", ""]]
+    result = commit(tmp_path, "models", rows, cast.province)
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "unit_code")]
+    assert ProtectionModel.objects.count() == 0
+
+
+def test_models_two_open_cbcp_systems_of_one_commune_are_a_row_error(tmp_path, cast, codes):
+    rows = [
+        MODEL_HEADER,
+        ["CB-1", "Hệ thống BVTE", "cbcp_system", "23281", "01/02/2019", ""],
+        ["CB-2", "Hệ thống BVTE mới", "cbcp_system", "23281", "01/02/2021", ""],
+    ]
+    preview = run_import(path=write_csv(tmp_path / "p.csv", rows), kind="models", user=cast.commune, commit=False)
+    assert [(e["row"], e["column"]) for e in preview.errors] == [(3, "unit_code")]
+    result = commit(tmp_path, "models", rows, cast.commune)
+    assert [(e["row"], e["column"]) for e in result.errors] == [(3, "unit_code")]
+    assert "CB-1" in result.errors[0]["reason"]
+    assert ProtectionModel.objects.count() == 0
+
+
+def test_models_open_cbcp_system_next_to_a_stored_one_is_a_row_error(tmp_path, cast, codes, units):
+    ProtectionModelFactory(code="CB-1", kind="cbcp_system", unit=units.quang_trung)
+    rows = [MODEL_HEADER, ["CB-2", "Hệ thống BVTE mới", "cbcp_system", "23281", "01/02/2021", ""]]
+    result = commit(tmp_path, "models", rows, cast.commune)
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "unit_code")]
+    assert ProtectionModel.objects.count() == 1
+
+
+def test_models_a_file_may_replace_a_communes_cbcp_system(tmp_path, cast, codes, units):
+    qt = units.quang_trung
+    ProtectionModelFactory(code="CB-1", kind="cbcp_system", unit=qt, established_on=dt.date(2015, 1, 1))
+    ProtectionModelFactory(
+        code="CB-2", kind="cbcp_system", unit=qt, established_on=dt.date(2021, 2, 1), ended_on=dt.date(2021, 2, 1)
+    )
+    rows = [
+        MODEL_HEADER,
+        # The system that opens comes first in the file, the one it replaces is closed below it.
+        ["CB-2", "Hệ thống BVTE mới", "cbcp_system", "23281", "01/02/2021", ""],
+        ["CB-1", "Hệ thống BVTE", "cbcp_system", "23281", "01/01/2015", "31/01/2021"],
+    ]
+    result = commit(tmp_path, "models", rows, cast.commune)
+    assert result.committed, result.errors
+    assert ProtectionModel.objects.get(code="CB-1").ended_on == dt.date(2021, 1, 31)
+    assert ProtectionModel.objects.get(code="CB-2").ended_on is None
+
+
+def test_attendance_of_an_ended_child_club_is_refused(tmp_path, cast, codes, units):
+    ProtectionModelFactory(
+        code="CLB-1",
+        kind="child_club",
+        unit=units.quang_trung,
+        established_on=dt.date(2019, 1, 1),
+        ended_on=dt.date(2023, 12, 31),
+    )
+    ChildFactory(child_ref="K1", commune=units.quang_trung)
+    rows = [["date", "model_code", "child_ref"], ["03/05/2024", "CLB-1", "K1"]]
+    result = commit(tmp_path, "attendance", rows, cast.commune)
+    # Only a day-care model enrols children.
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "model_code")]
+    assert (Enrolment.objects.count(), Attendance.objects.count()) == (0, 0)
+
+
+def test_attendance_outside_the_models_period_or_the_enrolment_is_refused(tmp_path, cast, codes, units):
+    model = ProtectionModelFactory(code="BT-1", unit=units.quang_trung, ended_on=dt.date(2024, 6, 30))
+    left = ChildFactory(child_ref="K1", commune=units.quang_trung)
+    ChildFactory(child_ref="K2", commune=units.quang_trung)
+    Enrolment.objects.create(
+        model=model, child=left, child_ref="K1", enrolled_on=dt.date(2024, 1, 1), left_on=dt.date(2024, 3, 31)
+    )
+    rows = [
+        ["date", "model_code", "child_ref"],
+        ["02/05/2024", "BT-1", "K1"],  # after the child left
+        ["02/05/2024", "BT-1", "K2"],  # enrols K2
+        ["01/08/2024", "BT-1", "K2"],  # after the model ended
+    ]
+    result = commit(tmp_path, "attendance", rows, cast.commune)
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "date"), (4, "date")]
+    assert (Enrolment.objects.count(), Attendance.objects.count()) == (1, 0)

@@ -1,3 +1,5 @@
+import datetime as dt
+
 import pytest
 
 from cases.models import Child, SurveyRecord
@@ -134,3 +136,33 @@ def test_rows_do_not_share_a_memoised_list(tmp_path, cast, codes):
     spec.parse(second, memo)
     assert first.values["circumstances"] == second.values["circumstances"] == ["SC01", "SC04"]
     assert first.values["circumstances"] is not second.values["circumstances"]
+
+
+def test_a_merged_child_is_no_match(tmp_path, cast, codes, units):
+    from cases.services import child_merge
+    from imports.tests.factories import ChildFactory
+
+    keep = ChildFactory(full_name="Nguyễn Văn Khang", date_of_birth=dt.date(2010, 3, 5), commune=units.quang_trung)
+    drop = ChildFactory(full_name="Nguyễn Văn An", date_of_birth=dt.date(2010, 3, 5), commune=units.quang_trung)
+    child_merge(keep=keep, drop=drop, user=cast.commune)
+    # The dropped child's name, date of birth, sex and commune: a child the registry no longer holds.
+    path = write_csv(tmp_path / "m.csv", [CHILD_HEADER, [2013, "23281", "Nguyễn Văn An", "05/03/2010", "Nam", "", ""]])
+    result = run_import(path=path, kind="children", user=cast.commune, commit=True)
+    assert result.committed, result.errors
+    assert result.counts["new"] == 1
+    assert not SurveyRecord.objects.filter(child=drop).exists()
+    assert not SurveyRecord.objects.filter(child=keep).exists()
+
+
+def test_a_merged_child_keeps_no_key_match(tmp_path, cast, codes, units):
+    from imports.tests.factories import ChildFactory
+
+    keep = ChildFactory(commune=units.quang_trung)
+    # Merged before references moved to the kept child: its reference still stored.
+    ChildFactory(child_ref="K-OLD", commune=units.quang_trung, merged_into=keep)
+    path = write_csv(
+        tmp_path / "c.csv",
+        [["case_ref", "child_ref", "commune_code", "opened_on"], ["C-1", "K-OLD", "23281", "10/04/2024"]],
+    )
+    result = run_import(path=path, kind="cases", user=cast.commune, commit=True)
+    assert [e["column"] for e in result.errors] == ["child_ref"]
