@@ -216,7 +216,14 @@ class SurveyRecord(ReformTracked):
         Child, on_delete=models.CASCADE, related_name="survey_records", verbose_name=_("child"), db_index=False
     )
     survey_year = models.PositiveSmallIntegerField(_("survey year"))
-    commune = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    # Validation (full_clean, forms, the admin) accepts only a commune.
+    commune = models.ForeignKey(
+        "locations.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commune"),
+        limit_choices_to={"level": "commune"},
+    )
     village = models.CharField(_("village / residential group"), max_length=150, blank=True)
     in_school = models.BooleanField(_("in school"), null=True, blank=True)
     categories = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("special circumstances"))
@@ -244,7 +251,14 @@ class CommuneStats(ReformTracked):
     recorded_unit_field = "commune"
 
     survey_year = models.PositiveSmallIntegerField(_("survey year"))
-    commune = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
+    # Validation (full_clean, forms, the admin) accepts only a commune.
+    commune = models.ForeignKey(
+        "locations.Unit",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("commune"),
+        limit_choices_to={"level": "commune"},
+    )
     children_total = models.PositiveIntegerField(_("children"))
     children_male = models.PositiveIntegerField(_("boys"), null=True, blank=True)
     children_female = models.PositiveIntegerField(_("girls"), null=True, blank=True)
