@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -68,7 +69,7 @@ def user_upsert(
     """Create or update a user with a role and a unit.
 
     When ``actor`` is given (a manager in the admin), the grant rule applies
-    (``user_check_grant``).
+    (``user_check_grant``). A password must pass the password validators.
     """
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
@@ -84,6 +85,7 @@ def user_upsert(
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
+        user_validate_password(user=user, password=password)
         user.set_password(password)
     elif created:
         user.set_unusable_password()
@@ -106,6 +108,14 @@ def user_save(*, user: User, actor: Any) -> User:
     if user.role:
         user.groups.set([role_group(user.role)])
     return user
+
+
+def user_validate_password(*, user: User, password: str) -> None:
+    """Run the configured password validators; their messages go under ``password``."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 def _would_see(actor: Any, user: User) -> bool:

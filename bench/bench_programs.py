@@ -89,7 +89,7 @@ def build_data(*, events: int, children: int):
     load_official_units(edition="legacy", provinces=["62"])
     load_official_units(edition="current", provinces=["51"])
     province = Unit.objects.get(edition="legacy", level="province", code="62")
-    user, _created = user_upsert(username="bench_province", role="province_officer", unit=province, password="x")
+    user, _created = user_upsert(username="bench_province", role="province_officer", unit=province)
     district = Unit.objects.get(edition="legacy", level="district", code="608")
     district_user, _created = user_upsert(username="bench_district", role="district_officer", unit=district)
 
