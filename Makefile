@@ -9,6 +9,10 @@ PY := $(VENV)/bin/python
 # Touched after a successful install; reinstalls only when pyproject.toml is newer.
 STAMP := $(VENV)/.installed
 
+# Every target here is a development command: DEBUG is on unless the caller sets it (the settings
+# default to off, so that a deployment that forgets it fails closed).
+export DEBUG ?= 1
+
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test ARGS="-x -k scope"`.
