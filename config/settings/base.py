@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "django_tasks_db",
     "locations",
@@ -208,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Child protection MIS API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in users; the docs page loads Swagger UI from our own
+    # static files (drf-spectacular-sidecar), not from a public CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # django-import-export: only users with these permissions see import/export buttons.
