@@ -79,3 +79,10 @@ def test_the_user_service_runs_the_password_validators(units):
         user_upsert(username="ghost", role="viewer", unit=units.kontum, password="1")
     assert refused.value.message_dict["password"] == _validator_messages("1")
     assert not User.objects.filter(username="ghost").exists()
+
+
+def test_add_user_names_the_argument_a_message_is_about(units):
+    with pytest.raises(CommandError) as refused:
+        call_command("add_user", "bad name!", "--role", "viewer", "--unit", "62")
+    assert str(refused.value).startswith("username: ")
+    assert not User.objects.filter(username="bad name!").exists()

@@ -48,12 +48,18 @@ class Command(BaseCommand):
         self.stdout.write(f"{verb} {user.username}: {role} of {units[0]} ({units[0].edition})")
 
 
+# The service's field names that are options of this command (the username is an argument).
+OPTIONS = {"role", "unit", "password"}
+
+
 def validation_message(exc: ValidationError) -> str:
-    """One line naming the option each message is about (``--password: This password is too short.``)."""
+    """One line naming what each message is about (``--password: This password is too short.``)."""
     if not hasattr(exc, "error_dict"):
         return "; ".join(exc.messages)
-    return "; ".join(
-        f"--{field}: {message}" if field != NON_FIELD_ERRORS else message
-        for field, errors in exc.message_dict.items()
-        for message in errors
-    )
+
+    def located(field: str, message: str) -> str:
+        if field == NON_FIELD_ERRORS:
+            return message
+        return f"--{field}: {message}" if field in OPTIONS else f"{field}: {message}"
+
+    return "; ".join(located(field, message) for field, errors in exc.message_dict.items() for message in errors)
