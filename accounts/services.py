@@ -79,6 +79,8 @@ def user_upsert(
         user = User(username=username)
     if actor is not None:
         user_check_grant(actor=actor, target=None if created else user, role=role, unit=unit)
+        if fields.get("is_superuser") and not is_unrestricted(actor):
+            raise ValidationError({"is_superuser": _("Only a superuser can make a user a superuser.")})
     user.role = role
     user.unit = unit
     user.is_staff = True

@@ -194,3 +194,14 @@ def test_the_grant_rule_refuses_a_target_the_actor_does_not_manage(cast, targets
             user_upsert(username=target.username, role="viewer", unit=cast.manager.unit, actor=cast.manager)
         target.refresh_from_db()
         assert target.role != "viewer"
+
+
+def test_only_a_superuser_makes_a_superuser_through_the_service(cast, units):
+    with pytest.raises(ValidationError) as refused:
+        user_upsert(username="new_root", role="viewer", unit=units.kontum, actor=cast.manager, is_superuser=True)
+    assert "is_superuser" in refused.value.message_dict
+    assert not User.objects.filter(username="new_root").exists()
+    user, _created = user_upsert(
+        username="new_root", role="viewer", unit=units.kontum, actor=cast.superuser, is_superuser=True
+    )
+    assert user.is_superuser
