@@ -9,6 +9,10 @@ PY := $(VENV)/bin/python
 # Touched after a successful install; reinstalls only when pyproject.toml is newer.
 STAMP := $(VENV)/.installed
 
+# Every target here is a development command: DEBUG is on unless the caller sets it (the settings
+# default to off, so that a deployment that forgets it fails closed).
+export DEBUG ?= 1
+
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # Extra arguments for pytest, e.g. `make test ARGS="-x -k scope"`.
@@ -17,7 +21,7 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
 # What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope, the import pipeline
 # and the helpers they build on. Options live in pyproject.toml ([tool.mypy]).
 MYPY_TARGETS := \
-	accounts/scope.py accounts/services.py \
+	accounts/scope.py accounts/services.py accounts/selectors.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py \
 	programs/services.py programs/selectors.py \

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
-from .roles import Role, role_can_grant
+from .roles import Role
 from .scoped_admin import ScopedModelAdmin, add_validation_error
-from .services import role_group, user_check_grant
+from .selectors import users_manageable
+from .services import user_check_grant, user_may_grant, user_save
 
 # Roles are groups kept in code (accounts.roles); editing them by hand would drift.
 admin.site.unregister(Group)
@@ -15,7 +16,12 @@ admin.site.unregister(Group)
 
 @admin.register(User)
 class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
-    """Managers manage the users of their own scope, never above their own role or unit."""
+    """Managers manage the users of their own scope below their own rank, never superusers or themselves.
+
+    Every view (change, password, delete, history, actions, autocomplete) works on
+    ``users_manageable``; a manageable user holding permissions the manager lacks is shown
+    read-only. Users change their own password through the admin's own password page.
+    """
 
     list_display = ["username", "get_full_name", "role", "unit", "is_active", "last_login"]
     list_filter = ["role", "is_active", "unit"]
@@ -31,6 +37,26 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "unit")}),)
     readonly_fields = ["last_login", "date_joined"]
 
+    def get_queryset(self, request):
+        """Only the users the requesting user may manage (see ``users_manageable``)."""
+        return super().get_queryset(request).filter(pk__in=users_manageable(user=request.user).values("pk"))
+
+    def has_change_permission(self, request, obj=None):
+        """A user whose role the requester could not give is read-only to them: no change, no password."""
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or user_may_grant(actor=request.user, role=obj.role))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or user_may_grant(actor=request.user, role=obj.role))
+
+    def get_readonly_fields(self, request, obj=None):
+        """Nobody changes their own role or unit (a superuser reaches their own page)."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk == request.user.pk:
+            fields += ["role", "unit"]
+        return fields
+
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and request.user.is_superuser:
@@ -40,7 +66,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     def formfield_for_choice_field(self, db_field, request, **kwargs):
         if db_field.name == "role" and not request.user.is_superuser:
             kwargs["choices"] = [("", "---------")] + [
-                (value, label) for value, label in Role.choices if role_can_grant(request.user.role, value)
+                (value, label) for value, label in Role.choices if user_may_grant(actor=request.user, role=value)
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
@@ -51,8 +77,11 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
         class GrantCheckedForm(form_class):
             def clean(self):
                 cleaned = super().clean()
+                # A field left out of the form (read-only on one's own page) keeps its stored value.
+                role = (cleaned.get("role") or "") if "role" in self.fields else getattr(obj, "role", "")
+                unit = cleaned.get("unit") if "unit" in self.fields else getattr(obj, "unit", None)
                 try:
-                    user_check_grant(actor=actor, target=obj, role=cleaned.get("role") or "", unit=cleaned.get("unit"))
+                    user_check_grant(actor=actor, target=obj, role=role, unit=unit)
                 except ValidationError as exc:
                     add_validation_error(self, exc)
                 return cleaned
@@ -60,7 +89,4 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
         return GrantCheckedForm
 
     def save_service(self, *, request, obj, form, change):
-        obj.is_staff = True
-        obj.save()
-        if obj.role:
-            obj.groups.set([role_group(obj.role)])
+        user_save(user=obj, actor=request.user)

@@ -82,4 +82,18 @@ AGGREGATE_ONLY_ROLES = {Role.VIEWER}
 
 
 def role_can_grant(granter_role: str, role: str) -> bool:
+    """Whether the rank of ``granter_role`` reaches ``role`` (at or below it).
+
+    Only half of the grant rule: ``accounts.services.user_may_grant`` also asks that the role
+    holds no permission the granter lacks. An unknown role ranks above everything.
+    """
     return ROLE_RANK.get(role, 10**6) <= ROLE_RANK.get(granter_role, -1)
+
+
+def role_outranks(role: str, other: str) -> bool:
+    """Whether ``role`` ranks strictly above ``other``: who manages whom.
+
+    A user manages only users of lower rank, so that nobody takes over a peer's account
+    (its password, its role) and, through it, the peer's identity in the history.
+    """
+    return ROLE_RANK.get(other, 10**6) < ROLE_RANK.get(role, -1)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -13,7 +14,8 @@ from locations.models import Unit
 
 from .models import User
 from .roles import ROLE_EXTRA_PERMISSIONS, ROLE_PERMISSIONS, Role, role_can_grant
-from .scope import OutOfScope, ensure_in_scope, is_unrestricted
+from .scope import OutOfScope, ensure_in_scope, is_unrestricted, not_found_message
+from .selectors import users_manageable
 
 
 def role_permissions(role: str) -> set[tuple[str, str]]:
@@ -66,8 +68,8 @@ def user_upsert(
 ) -> tuple[User, bool]:
     """Create or update a user with a role and a unit.
 
-    When ``actor`` is given (a manager in the admin), the new role may not rank above the
-    actor's and the unit must lie inside the actor's scope.
+    When ``actor`` is given (a manager in the admin), the grant rule applies
+    (``user_check_grant``). A password must pass the password validators.
     """
     if role not in Role.values:
         raise ValidationError({"role": _("Unknown role %(role)s.") % {"role": role}})
@@ -77,12 +79,15 @@ def user_upsert(
         user = User(username=username)
     if actor is not None:
         user_check_grant(actor=actor, target=None if created else user, role=role, unit=unit)
+        if fields.get("is_superuser") and not is_unrestricted(actor):
+            raise ValidationError({"is_superuser": _("Only a superuser can make a user a superuser.")})
     user.role = role
     user.unit = unit
     user.is_staff = True
     for name, value in fields.items():
         setattr(user, name, value)
     if password:
+        user_validate_password(user=user, password=password)
         user.set_password(password)
     elif created:
         user.set_unusable_password()
@@ -90,6 +95,29 @@ def user_upsert(
     user.save()
     user.groups.set([role_group(role)])
     return user, created
+
+
+@transaction.atomic
+def user_save(*, user: User, actor: Any) -> User:
+    """Save a user edited in a form (the admin): the grant rule, staff access, the role's group.
+
+    The form has already set the fields (and, on creation, the validated password).
+    """
+    user_check_grant(actor=actor, target=user if user.pk else None, role=user.role, unit=user.unit)
+    user.is_staff = True
+    user.full_clean(exclude=["password"])
+    user.save()
+    if user.role:
+        user.groups.set([role_group(user.role)])
+    return user
+
+
+def user_validate_password(*, user: User, password: str) -> None:
+    """Run the configured password validators; their messages go under ``password``."""
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationError({"password": exc.messages}) from exc
 
 
 def _would_see(actor: Any, user: User) -> bool:
@@ -100,19 +128,57 @@ def _would_see(actor: Any, user: User) -> bool:
     return True
 
 
+def user_may_grant(*, actor: Any, role: str) -> bool:
+    """Whether ``actor`` may give ``role`` to a user (or keep changing a user who holds it).
+
+    Rank alone is not enough: a read-only manager who could hand out an officer's role could
+    work through that officer. The role must rank at or below the actor's and hold no
+    permission the actor lacks. Superusers give any role.
+    """
+    if is_unrestricted(actor):
+        return True
+    if role not in Role.values or not role_can_grant(getattr(actor, "role", ""), role):
+        return False
+    held = actor.get_all_permissions()
+    return all(f"{app_label}.{codename}" in held for app_label, codename in role_permissions(role))
+
+
 def user_check_grant(*, actor: Any, target: User | None, role: str, unit: Unit | None) -> None:
-    """Refuse a role or unit above the actor's own, or a target outside the actor's scope."""
+    """The one rule for giving a role and a unit, applied by the admin, the services and the CLI.
+
+    Nobody changes their own role or unit. Otherwise, unless the actor is a superuser: the
+    target must be a user the actor manages (``users_manageable``) whose current role the
+    actor may give, and the new role and unit must be ones the actor may give
+    (``user_may_grant``, and a unit inside the actor's scope).
+    """
+    stored = _stored_role_and_unit(target)
+    if stored is not None and target is not None and actor is not None and target.pk == actor.pk:
+        if stored != (role, unit.pk if unit is not None else None):
+            raise ValidationError(_("You cannot change your own role or unit; ask another manager."))
     if is_unrestricted(actor):
         return
+    if target is not None and target.pk is not None:
+        if not users_manageable(user=actor).filter(pk=target.pk).exists():
+            # Worded like a missing user: who exists above the actor is none of their business.
+            raise OutOfScope({"username": not_found_message(User)})
+        if stored is not None and not user_may_grant(actor=actor, role=stored[0]):
+            raise ValidationError(
+                {"username": _("This user holds permissions that you do not have; you cannot change them.")}
+            )
     errors = {}
     if not role_can_grant(actor.role, role):
         errors["role"] = _("You cannot give a role above your own.")
+    elif not user_may_grant(actor=actor, role=role):
+        errors["role"] = _("You cannot give a role with permissions that you do not have yourself.")
     # The rule that decides which users the actor sees: a grant the actor could not see is refused.
     if unit is None or not _would_see(actor, User(unit=unit, role=role)):
         errors["unit"] = _("Choose a unit inside your own scope.")
-    if target is not None and target.is_superuser:
-        errors["username"] = _("This user cannot be changed here.")
     if errors:
         raise ValidationError(errors)
-    if target is not None:
-        ensure_in_scope(target, actor)
+
+
+def _stored_role_and_unit(target: User | None) -> tuple[str, int | None] | None:
+    """The role and unit id saved for ``target``, before the change being checked."""
+    if target is None or target.pk is None:
+        return None
+    return User.objects.filter(pk=target.pk).values_list("role", "unit_id").first()

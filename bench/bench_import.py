@@ -113,7 +113,7 @@ def prepare(args: argparse.Namespace) -> None:
     for number in range(1, 15):
         Category.objects.get_or_create(code=f"SC{number:02d}", defaults={"point": "a", "name": f"SC{number}"})
     province = Unit.objects.get(code=PROVINCE, edition="legacy", level="province")
-    user_upsert(username=USERNAME, role="province_officer", unit=province, password="bench")
+    user_upsert(username=USERNAME, role="province_officer", unit=province)
     # Start every run from the same state: only the existing children, no survey records.
     with connection.cursor() as cursor:
         # Raw SQL: the ORM's delete() would load every row into memory first.

@@ -68,6 +68,7 @@ def setup_django(url: str) -> None:
     os.chdir(ROOT)  # relative SQLite paths are relative to the project, like manage.py's
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("DEBUG", "1")  # a development run: the settings default to off
     import django
 
     django.setup()

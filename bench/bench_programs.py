@@ -67,6 +67,7 @@ def setup_django(url: str) -> None:
     os.chdir(ROOT)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("DEBUG", "1")  # a development run: the settings default to off
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     import django
 
@@ -89,7 +90,7 @@ def build_data(*, events: int, children: int):
     load_official_units(edition="legacy", provinces=["62"])
     load_official_units(edition="current", provinces=["51"])
     province = Unit.objects.get(edition="legacy", level="province", code="62")
-    user, _created = user_upsert(username="bench_province", role="province_officer", unit=province, password="x")
+    user, _created = user_upsert(username="bench_province", role="province_officer", unit=province)
     district = Unit.objects.get(edition="legacy", level="district", code="608")
     district_user, _created = user_upsert(username="bench_district", role="district_officer", unit=district)
 

@@ -61,6 +61,7 @@ def setup_django(url: str) -> None:
     os.chdir(ROOT)
     os.environ["DATABASE_URL"] = url
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings.base"
+    os.environ.setdefault("DEBUG", "1")  # a development run: the settings default to off
     import django
 
     django.setup()
@@ -268,7 +269,7 @@ def main() -> None:
             build(cursor)
     province = Unit.objects.get(edition="legacy", level="province", code=args.province)
     root = User.objects.filter(username="bench_root").first() or User.objects.create_superuser("bench_root", "", "x")
-    manager, _created = user_upsert(username="bench_manager", role="province_manager", unit=province, password="x")
+    manager, _created = user_upsert(username="bench_manager", role="province_manager", unit=province)
     print(f"Database {connection.settings_dict['NAME']}; year {args.year}")
     with connection.cursor() as cursor:
         for table in (

@@ -41,3 +41,48 @@ def test_add_user_refuses_bad_input_and_changes_nothing(units, args, message):
     with pytest.raises(CommandError, match=message):
         call_command("add_user", "ghost", *args)
     assert not User.objects.filter(username="ghost").exists()
+
+
+def _validator_messages(password: str) -> list[str]:
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        validate_password(password, User(username="ghost"))
+    return refused.value.messages
+
+
+@pytest.mark.parametrize("password", ["1", "password", "ghost123"])
+def test_add_user_refuses_a_weak_password_and_says_why(units, password):
+    with pytest.raises(CommandError) as refused:
+        call_command("add_user", "ghost", "--role", "viewer", "--unit", "62", "--password", password)
+    message = str(refused.value)
+    assert message.startswith("--password: ")
+    assert all(reason in message for reason in _validator_messages(password))
+    assert not User.objects.filter(username="ghost").exists()
+
+
+def test_add_user_keeps_the_password_when_the_new_one_is_weak(units):
+    call_command("add_user", "binh", "--role", "viewer", "--unit", "62", "--password", "Kt-2025-secure!")
+    with pytest.raises(CommandError):
+        call_command("add_user", "binh", "--role", "commune_officer", "--unit", "23281", "--password", "123")
+    user = User.objects.get(username="binh")
+    assert user.check_password("Kt-2025-secure!") and (user.role, user.unit.code) == ("viewer", "62")
+
+
+def test_the_user_service_runs_the_password_validators(units):
+    from django.core.exceptions import ValidationError
+
+    from accounts.services import user_upsert
+
+    with pytest.raises(ValidationError) as refused:
+        user_upsert(username="ghost", role="viewer", unit=units.kontum, password="1")
+    assert refused.value.message_dict["password"] == _validator_messages("1")
+    assert not User.objects.filter(username="ghost").exists()
+
+
+def test_add_user_names_the_argument_a_message_is_about(units):
+    with pytest.raises(CommandError) as refused:
+        call_command("add_user", "bad name!", "--role", "viewer", "--unit", "62")
+    assert str(refused.value).startswith("username: ")
+    assert not User.objects.filter(username="bad name!").exists()

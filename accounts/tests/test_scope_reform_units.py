@@ -63,12 +63,13 @@ def test_a_manager_grants_only_units_whose_users_they_see(units):
 
     manager = make_user("qn_manager", "province_manager", units.quangngai)
     # A legacy commune that converted into the province: granted, and the user is then visible.
-    user_check_grant(actor=manager, target=None, role="commune_officer", unit=units.quang_trung)
+    # (A manager gives only roles within their own permissions: a viewer's.)
+    user_check_grant(actor=manager, target=None, role="viewer", unit=units.quang_trung)
     granted = make_user("granted", "commune_officer", units.quang_trung)
     assert User.objects.visible_to(manager).filter(pk=granted.pk).exists()
     # A legacy district: its users would be invisible to the manager, so it cannot be granted.
     with pytest.raises(Exception) as refused:
-        user_check_grant(actor=manager, target=None, role="district_officer", unit=units.kontum_city)
+        user_check_grant(actor=manager, target=None, role="viewer", unit=units.kontum_city)
     assert "unit" in refused.value.message_dict
 
 

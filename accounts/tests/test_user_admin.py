@@ -16,15 +16,23 @@ def _add(client, **data):
     return client.post("/admin/accounts/user/add/", payload)
 
 
-def test_manager_adds_an_officer_in_scope(cast, units, client_for):
-    response = _add(client_for(cast.manager), role="commune_officer", unit=units.quang_trung.pk)
+def test_manager_adds_a_viewer_in_scope(cast, units, client_for):
+    # A manager reads records and may give only roles within that: a viewer's.
+    response = _add(client_for(cast.manager), role="viewer", unit=units.quang_trung.pk)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    user = User.objects.get(username="new_officer")
+    assert user.unit == units.quang_trung and user.groups.get().name == "viewer"
+
+
+def test_superuser_adds_an_officer_in_scope(cast, units, client_for):
+    response = _add(client_for(cast.superuser), role="commune_officer", unit=units.quang_trung.pk)
     assert response.status_code == 302, response.content.decode()[:2000]
     user = User.objects.get(username="new_officer")
     assert user.unit == units.quang_trung and user.groups.get().name == "commune_officer"
 
 
 def test_manager_cannot_give_a_unit_outside_scope(cast, units, client_for):
-    response = _add(client_for(cast.manager), role="commune_officer", unit=units.pleiku_commune.pk)
+    response = _add(client_for(cast.manager), role="viewer", unit=units.pleiku_commune.pk)
     assert response.status_code == 200
     assert not User.objects.filter(username="new_officer").exists()
 

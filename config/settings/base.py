@@ -1,8 +1,9 @@
 """Settings read from the environment.
 
-Every value has a default that gives a working SQLite quick start; production sets
-``DATABASE_URL``, ``SECRET_KEY``, ``ALLOWED_HOSTS`` and ``DEBUG=0``. A malformed value
-stops the process with a message instead of being silently ignored.
+Every value but ``DEBUG`` has a default that gives a working SQLite quick start. ``DEBUG`` is
+off unless set: development sets ``DEBUG=1`` (the Makefile does), production leaves it off and
+sets ``DATABASE_URL``, ``SECRET_KEY`` and ``ALLOWED_HOSTS``. A malformed value stops the
+process with a message instead of being silently ignored.
 """
 
 from __future__ import annotations
@@ -46,11 +47,15 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-DEBUG = env_bool("DEBUG", True)
+# Off unless asked for: a deployment that forgets DEBUG must not show technical error pages (with
+# the settings in them) nor run on the development key. `make run` and the test settings turn it on.
+DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be set when DEBUG is off (DEBUG is off unless set; use DEBUG=1 for development)"
+        )
     SECRET_KEY = "insecure-development-key-change-me"
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"] if DEBUG else [])
@@ -69,6 +74,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
     "django_tasks_db",
     "locations",
@@ -203,6 +209,12 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Child protection MIS API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs are for signed-in users; the docs page loads Swagger UI from our own
+    # static files (drf-spectacular-sidecar), not from a public CDN.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # django-import-export: only users with these permissions see import/export buttons.

@@ -1,5 +1,13 @@
 """Settings for the test suite: fast hashing, tasks run in-process."""
 
+import os
+
+# The suite runs on a development configuration (the development key, local host names), as
+# `make run` does; base reads the environment when it is imported. Django's test runner still
+# runs the tests themselves with DEBUG off.
+if not os.environ.get("DEBUG"):
+    os.environ["DEBUG"] = "1"
+
 from .base import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,4 +1,4 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.roles import Role
@@ -43,6 +43,23 @@ class Command(BaseCommand):
                 **({"is_superuser": True} if options["superuser"] else {}),
             )
         except ValidationError as exc:
-            raise CommandError("; ".join(exc.messages)) from exc
+            raise CommandError(validation_message(exc)) from exc
         verb = "Created" if created else "Updated"
         self.stdout.write(f"{verb} {user.username}: {role} of {units[0]} ({units[0].edition})")
+
+
+# The service's field names that are options of this command (the username is an argument).
+OPTIONS = {"role", "unit", "password"}
+
+
+def validation_message(exc: ValidationError) -> str:
+    """One line naming what each message is about (``--password: This password is too short.``)."""
+    if not hasattr(exc, "error_dict"):
+        return "; ".join(exc.messages)
+
+    def located(field: str, message: str) -> str:
+        if field == NON_FIELD_ERRORS:
+            return message
+        return f"--{field}: {message}" if field in OPTIONS else f"{field}: {message}"
+
+    return "; ".join(located(field, message) for field, errors in exc.message_dict.items() for message in errors)
