@@ -24,6 +24,8 @@ from types import SimpleNamespace
 import pytest
 
 UNIT_SETS = [("legacy", ["62", "64"]), ("current", ["51"])]
+# What pytest_collection_modifyitems skipped for a missing outside program: marker → (reason, count).
+SKIPPED_FOR_MISSING = pytest.StashKey[dict]()
 
 
 def ensure_units() -> None:
@@ -106,3 +108,31 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests whose outside program (a browser, Redis) is missing here, except under CI=true."""
+    from tests.external import REQUIREMENTS, in_ci
+
+    if in_ci():
+        return  # CI runs them all: a missing program fails the tests with the reason, never hides them.
+    reasons = {}
+    for item in items:
+        for marker, missing in REQUIREMENTS.items():
+            if item.get_closest_marker(marker) is None:
+                continue
+            if marker not in reasons:
+                reasons[marker] = missing()
+            if reasons[marker]:
+                item.add_marker(pytest.mark.skip(reason=reasons[marker]))
+    config.stash[SKIPPED_FOR_MISSING] = {
+        marker: (reason, sum(1 for item in items if item.get_closest_marker(marker)))
+        for marker, reason in reasons.items()
+        if reason
+    }
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line per missing program, so a skipped group of tests is never silent."""
+    for reason, count in config.stash.get(SKIPPED_FOR_MISSING, {}).values():
+        terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
