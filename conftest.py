@@ -26,6 +26,9 @@ import pytest
 UNIT_SETS = [("legacy", ["62", "64"]), ("current", ["51"])]
 # What pytest_collection_modifyitems skipped for a missing outside program: marker → (reason, count).
 SKIPPED_FOR_MISSING = pytest.StashKey[dict]()
+# Outcomes of the tests parametrised over the task backends: backend id → {outcome: count}.
+BACKEND_OUTCOMES: dict[str, dict[str, int]] = {}
+TASK_BACKEND_IDS = ("django_tasks_db", "django_tasks_rq")
 
 
 def ensure_units() -> None:
@@ -132,7 +135,19 @@ def pytest_collection_modifyitems(config, items):
     }
 
 
+def pytest_runtest_logreport(report):
+    """Count the background-job tests per task backend (shown at the end of the run)."""
+    backend = next((b for b in TASK_BACKEND_IDS if f"[{b}" in report.nodeid or f"-{b}" in report.nodeid), None)
+    if backend is None or not (report.when == "call" or report.outcome != "passed"):
+        return
+    outcomes = BACKEND_OUTCOMES.setdefault(backend, {})
+    outcomes[report.outcome] = outcomes.get(report.outcome, 0) + 1
+
+
 def pytest_terminal_summary(terminalreporter, config):
-    """One line per missing program, so a skipped group of tests is never silent."""
+    """One line per missing program, so a skipped group of tests is never silent; one per task backend."""
     for reason, count in config.stash.get(SKIPPED_FOR_MISSING, {}).values():
         terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
+    for backend, outcomes in sorted(BACKEND_OUTCOMES.items()):
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"background-job tests on {backend}: {counts}")

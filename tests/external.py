@@ -16,7 +16,6 @@ from urllib.parse import urlsplit
 
 from tests.browser import find_browser, missing_browser_reason
 
-DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 REDIS_INSTALL_HINT = "apt-get install redis-server"
 
 
@@ -25,7 +24,10 @@ def in_ci() -> bool:
 
 
 def redis_url() -> str:
-    return os.environ.get("REDIS_URL") or DEFAULT_REDIS_URL
+    """The Redis of the tests' RQ queue (``REDIS_URL``; the test settings pick a default)."""
+    from django.conf import settings
+
+    return settings.RQ_QUEUES["default"]["URL"]
 
 
 def redis_missing_reason() -> str | None:
