@@ -60,7 +60,7 @@ install: $(STAMP)
 run: install
 	@mkdir -p run
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
 	@# The task worker lives as long as the web server: the trap stops it on any exit.
 	@stop_worker() { \
 	    if [[ -f run/worker.pid ]]; then \

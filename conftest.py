@@ -24,6 +24,11 @@ from types import SimpleNamespace
 import pytest
 
 UNIT_SETS = [("legacy", ["62", "64"]), ("current", ["51"])]
+# What pytest_collection_modifyitems skipped for a missing outside program: marker → (reason, count).
+SKIPPED_FOR_MISSING = pytest.StashKey[dict]()
+# Outcomes of the tests parametrised over the task backends: backend id → {outcome: count}.
+BACKEND_OUTCOMES: dict[str, dict[str, int]] = {}
+TASK_BACKEND_IDS = ("django_tasks_db", "django_tasks_rq")
 
 
 def ensure_units() -> None:
@@ -109,3 +114,43 @@ def client_for(client):
         return client
 
     return login
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the tests whose outside program (a browser, Redis) is missing here, except under CI=true."""
+    from tests.external import REQUIREMENTS, in_ci
+
+    if in_ci():
+        return  # CI runs them all: a missing program fails the tests with the reason, never hides them.
+    reasons = {}
+    for item in items:
+        for marker, missing in REQUIREMENTS.items():
+            if item.get_closest_marker(marker) is None:
+                continue
+            if marker not in reasons:
+                reasons[marker] = missing()
+            if reasons[marker]:
+                item.add_marker(pytest.mark.skip(reason=reasons[marker]))
+    config.stash[SKIPPED_FOR_MISSING] = {
+        marker: (reason, sum(1 for item in items if item.get_closest_marker(marker)))
+        for marker, reason in reasons.items()
+        if reason
+    }
+
+
+def pytest_runtest_logreport(report):
+    """Count the background-job tests per task backend (shown at the end of the run)."""
+    backend = next((b for b in TASK_BACKEND_IDS if f"[{b}" in report.nodeid or f"-{b}" in report.nodeid), None)
+    if backend is None or not (report.when == "call" or report.outcome != "passed"):
+        return
+    outcomes = BACKEND_OUTCOMES.setdefault(backend, {})
+    outcomes[report.outcome] = outcomes.get(report.outcome, 0) + 1
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line per missing program, so a skipped group of tests is never silent; one per task backend."""
+    for reason, count in config.stash.get(SKIPPED_FOR_MISSING, {}).values():
+        terminalreporter.write_line(f"SKIPPED {count} test(s): {reason}", yellow=True)
+    for backend, outcomes in sorted(BACKEND_OUTCOMES.items()):
+        counts = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+        terminalreporter.write_line(f"background-job tests on {backend}: {counts}")

@@ -1,8 +1,11 @@
 """Demo data for ``manage.py seed_demo``: a few hundred children and cases across the province.
 
 Every workflow step occurs, closed cases cover every outcome, some cases are emergencies and
-some are overdue. Records carry stable references (``DEMO-…``), so seeding twice adds nothing.
-Writes go through the services, as an officer of the province would make them.
+some are overdue. Dates are relative to today, so the demo always holds this year's work: records
+opened before the 2025 reform lie in the legacy communes, later ones in the current commune each
+legacy commune became, written by the current province's officer. One emergency case reported two
+hours before seeding has its 12-hour deadline running. Records carry stable references (``DEMO-…``),
+so seeding twice adds nothing. Writes go through the services, as an officer would make them.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.roles import Role
-from locations.models import Unit
+from locations.models import REFORM_DATE, Unit
+from locations.succession import unit_on
 
 from .models import Case, Category, Child, CommuneStats, RiskFactor
 from .services import case_save, case_transition, child_save, commune_stats_upsert, survey_record_upsert
@@ -23,6 +27,8 @@ from .workflow import TRANSITIONS
 CHILDREN = 300
 CASE_SHARE = 0.7
 PREFIX = "DEMO-"
+# The emergency case whose deadline is running when the demo is seeded.
+RUNNING_REF = f"{PREFIX}NOW-0001"
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "A", "Y", "Rơ Châm"]
 MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", ""]
@@ -40,9 +46,29 @@ PATH = [
 ]
 
 
-def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -> None:
+def seed(
+    *,
+    province: Unit,
+    users: dict[str, Any],
+    rng: random.Random,
+    stdout,
+    current_users: dict[str, Any] | None = None,
+) -> None:
     officer = users[Role.PROVINCE_OFFICER]
     collaborator = users.get(Role.COLLABORATOR)
+    current_officer = (current_users or {}).get(Role.PROVINCE_OFFICER)
+    successors: dict[tuple[int, bool], Unit] = {}
+
+    def placed(commune: Unit, on: dt.date) -> tuple[Unit, Any]:
+        """The commune and officer of a record made on ``on``: after the reform, the current commune."""
+        if current_officer is None:
+            return commune, officer
+        key = (commune.pk, on >= REFORM_DATE)
+        if key not in successors:
+            successors[key] = unit_on(commune, on)
+        unit = successors[key]
+        return unit, (current_officer if unit.edition == Unit.Edition.CURRENT else officer)
+
     communes = list(
         Unit.objects.filter(edition=Unit.Edition.LEGACY, level=Unit.Level.COMMUNE, province=province).order_by("code")
     )
@@ -57,7 +83,7 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -
     created_children = created_cases = 0
     for n in range(1, CHILDREN + 1):
         # Draw every value even for existing records, so the sequence (and the data) stays the same.
-        commune = rng.choice(communes)
+        drawn_commune = rng.choice(communes)
         name = " ".join(p for p in [rng.choice(FAMILY), rng.choice(MIDDLE), rng.choice(GIVEN)] if p)
         opened = today - dt.timedelta(days=rng.randint(20, 1000))
         born = opened - dt.timedelta(days=rng.randint(365, 15 * 365))
@@ -70,6 +96,7 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -
         ref = f"{PREFIX}{n:04d}"
         if ref in existing:
             continue
+        commune, writer = placed(drawn_commune, opened)
         reporter = collaborator if collaborator and collaborator.unit_id == commune.pk else None
         child = Child(
             full_name=name,
@@ -83,10 +110,10 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -
             in_school=rng.random() < 0.8,
             reported_by=reporter,
         )
-        child_save(child=child, user=officer, on=opened)
+        child_save(child=child, user=writer, on=opened)
         created_children += 1
         survey_record_upsert(
-            user=officer,
+            user=writer,
             child=child,
             survey_year=opened.year,
             commune=commune,
@@ -106,15 +133,61 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout) -
             reported_by=reporter,
             reported_at=timezone.make_aware(dt.datetime.combine(opened, dt.time(8))),
         )
-        case_save(case=case, user=officer)
+        case_save(case=case, user=writer)
         case.circumstances.set(picked_categories)
         created_cases += 1
-        _walk(case, officer=officer, steps=steps, today=today, outcome=outcomes[n % len(outcomes)])
+        _walk(case, officer=writer, steps=steps, today=today, outcome=outcomes[n % len(outcomes)])
         if case.status == Case.Status.CLOSED and n % 5 == 0:
             # A few closed cases are reopened: the earlier steps stay in the history.
-            case_transition(case=case, user=officer, to_status=Case.Status.INITIAL_ASSESSMENT, on=today)
+            case_transition(case=case, user=writer, to_status=Case.Status.INITIAL_ASSESSMENT, on=today)
     _commune_stats(communes, officer=officer, rng=rng, year=today.year - 1)
+    running_commune, running_officer = placed(communes[0], today)
+    created_cases += _running_emergency(commune=running_commune, officer=running_officer)
     stdout.write(f"cases: {created_children} children and {created_cases} cases added.")
+
+
+def _running_emergency(*, commune: Unit, officer: Any) -> int:
+    """An emergency reported two hours ago, its 12-hour intervention deadline still ahead (1 if new)."""
+    if Case.objects.filter(case_ref=RUNNING_REF).exists():
+        return 0
+    reported = timezone.now() - dt.timedelta(hours=2)
+    today = timezone.localdate(reported)
+    child = Child(
+        full_name="Hồ Thị Mai",
+        date_of_birth=today.replace(year=today.year - 9, day=1),
+        birth_year=today.year - 9,
+        sex="F",
+        ethnicity="01",
+        child_ref=RUNNING_REF,
+        commune=commune,
+        village="Tổ 1",
+        in_school=True,
+    )
+    child_save(child=child, user=officer, on=today)
+    case = Case(
+        case_ref=RUNNING_REF,
+        child=child,
+        commune=commune,
+        opened_on=today,
+        emergency=True,
+        reported_at=reported,
+        notes="Hàng xóm gọi Tổng đài 111: trẻ bị đánh, cần can thiệp trong 12 giờ.",
+    )
+    case_save(case=case, user=officer)
+    return 1
+
+
+def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> list[str]:
+    """The emergency case whose deadline is running, and the list of overdue cases."""
+    case = Case.objects.filter(case_ref=RUNNING_REF).first()
+    if case is None:
+        return []
+    due = timezone.localtime(case.intervention_due_at).strftime("%H:%M %d/%m/%Y") if case.intervention_due_at else ""
+    return [
+        f"an emergency case whose 12-hour deadline runs until {due} ({case.commune}; "
+        f"demo_current_commune_officer sees it): {url}admin/cases/case/{case.pk}/change/",
+        f"all cases, by status and deadline: {url}admin/cases/case/",
+    ]
 
 
 def _walk(case: Case, *, officer: Any, steps: int, today: dt.date, outcome: str) -> None:

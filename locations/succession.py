@@ -13,12 +13,13 @@ set-based path (``locations.reform``) all use it.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .models import Unit, UnitConversion
+from .models import REFORM_DATE, Unit, UnitConversion
 
 LEGACY = "legacy"
 CURRENT = "current"
@@ -123,6 +124,14 @@ def successors_of(unit: Unit) -> list[Unit]:
     ids = successor_table([unit.pk]).get(unit.pk, [])
     by_pk = Unit.objects.in_bulk(ids)
     return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def unit_on(unit: Unit, on: dt.date) -> Unit:
+    """The unit that a record made on ``on`` names: a legacy unit before the reform, its default successor
+    from the reform on (the legacy unit itself if it has none); a current unit always itself."""
+    if on < REFORM_DATE or unit.edition != Unit.Edition.LEGACY:
+        return unit
+    return next(iter(successors_of(unit)), unit)
 
 
 class SuccessionMap:

@@ -1,5 +1,7 @@
-"""Demo outreach events for ``manage.py seed_demo``: a year of talks, trainings and campaigns.
+"""Demo outreach events for ``manage.py seed_demo``: two years of talks, trainings and campaigns up to today.
 
+Events before the 2025 reform lie in the legacy communes, later ones in the current commune each
+became (written by the current province's officer), so this year's reports have their events.
 Idempotent: every demo event has a stable ``event_ref`` (``DEMO-EV-0001`` …) and is created
 only when missing.
 """
@@ -10,14 +12,18 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.roles import Role
-from locations.models import Unit
+from locations.models import REFORM_DATE, Unit
+from locations.succession import unit_on
 from programs.models import ProtectionModel
 
 from . import services
 from .models import OutreachEvent
 
-EVENT_YEAR = 2024
+# Events fall in the DAYS days up to the day of seeding.
+DAYS = 730
 EVENTS = 180
 TOPICS = [
     "Phòng chống xâm hại tình dục trẻ em",
@@ -35,21 +41,25 @@ ORGANISERS = ["UBND xã", "Đoàn Thanh niên", "Hội Liên hiệp Phụ nữ",
 KIND_WEIGHTS = [("talk", 6), ("training", 2), ("campaign", 1), ("media", 1), ("other", 1)]
 
 
-def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: Any) -> None:
-    """Create a year of demo events across the province's communes (idempotent)."""
-    user = users[Role.PROVINCE_OFFICER]
+def seed(
+    *,
+    province: Unit,
+    users: dict[str, Any],
+    rng: random.Random,
+    stdout: Any,
+    current_users: dict[str, Any] | None = None,
+) -> None:
+    """Create two years of demo events across the province's communes (idempotent)."""
+    legacy_user = users[Role.PROVINCE_OFFICER]
+    current_user = (current_users or {}).get(Role.PROVINCE_OFFICER)
+    first_day = timezone.localdate() - dt.timedelta(days=DAYS - 1)
     communes = list(
-        Unit.objects.filter(level=Unit.Level.COMMUNE, province=province)
-        .valid_on(dt.date(EVENT_YEAR, 1, 1))
-        .order_by("code")
+        Unit.objects.filter(edition=Unit.Edition.LEGACY, level=Unit.Level.COMMUNE, province=province).order_by("code")
     )
     if not communes:
         return
     cbcp_by_commune = {
-        m.unit_id: m
-        for m in ProtectionModel.objects.filter(kind=ProtectionModel.Kind.CBCP_SYSTEM, unit__in=communes).active_on(
-            dt.date(EVENT_YEAR, 6, 30)
-        )
+        m.unit_id: m for m in ProtectionModel.objects.filter(kind=ProtectionModel.Kind.CBCP_SYSTEM, unit__in=communes)
     }
     existing = set(OutreachEvent.objects.filter(event_ref__startswith="DEMO-EV-").values_list("event_ref", flat=True))
     kinds = [kind for kind, weight in KIND_WEIGHTS for _ in range(weight)]
@@ -57,7 +67,7 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: A
     for number in range(1, EVENTS + 1):
         # Draw every value even for an existing event, so that later events stay the same.
         commune = rng.choice(communes)
-        date = dt.date(EVENT_YEAR, 1, 1) + dt.timedelta(days=rng.randrange(366))
+        date = first_day + dt.timedelta(days=rng.randrange(DAYS))
         kind = rng.choice(kinds)
         venue = rng.choice(["community", "community", "school", "other"])
         total = rng.randint(20, 250)
@@ -72,6 +82,10 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: A
         model = cbcp_by_commune.get(commune.pk) if linked else None
         if model is not None and not model.is_active_on(date):
             model = None
+        user = legacy_user
+        if date >= REFORM_DATE and current_user is not None:
+            # After the reform the event names the current commune; a legacy commune's model stays behind.
+            commune, user, model = unit_on(commune, date), current_user, None
         services.event_create(
             user=user,
             event_ref=ref,
@@ -87,7 +101,7 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: A
             model=model,
         )
         created += 1
-    stdout.write(f"  outreach events: {created} new, {len(existing) + created} demo events of {EVENT_YEAR}")
+    stdout.write(f"  outreach events: {created} new, {len(existing) + created} demo events since {first_day:%d/%m/%Y}")
 
 
 def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:

@@ -1,4 +1,9 @@
-"""Demo protection models for ``manage.py seed_demo``: every kind across the province, a day-care year.
+"""Demo protection models for ``manage.py seed_demo``: every kind across the province, a day-care register.
+
+The community models lie in the legacy communes (founded before the 2025 reform). The day-care
+model of the provincial centre belongs to the current province when ``seed_demo`` passes its
+current users, with its register kept from 1 January of this year (or the reform) up to today, so
+this year's report has its attendance; without them, to the legacy province with the year 2024.
 
 Idempotent: models are looked up by their ``DEMO-`` code, enrolments by model and name, and a
 day's register is saved through the same service as the admin page (saving it again changes
@@ -11,8 +16,10 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.utils import timezone
+
 from accounts.roles import Role
-from locations.models import Unit
+from locations.models import REFORM_DATE, Unit
 
 from . import services
 from .models import Enrolment, ModelMember, ProtectionModel
@@ -69,9 +76,17 @@ def _ensure_members(*, user: Any, model: ProtectionModel, roles: list[str]) -> N
         services.model_member_save(user=user, member=member)
 
 
-def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: Any) -> None:
-    """Create the demo models, members and a year of day-care attendance (idempotent)."""
+def seed(
+    *,
+    province: Unit,
+    users: dict[str, Any],
+    rng: random.Random,
+    stdout: Any,
+    current_users: dict[str, Any] | None = None,
+) -> None:
+    """Create the demo models, members and the day-care register (idempotent)."""
     user = users[Role.PROVINCE_OFFICER]
+    current_user = (current_users or {}).get(Role.PROVINCE_OFFICER)
     # One generator per part, drawn in a fixed order: what an earlier run created never shifts the draws.
     child_rng = random.Random(rng.randrange(2**32))
     attendance_rng = random.Random(rng.randrange(2**32))
@@ -120,36 +135,49 @@ def seed(*, province: Unit, users: dict[str, Any], rng: random.Random, stdout: A
             child_roles = [ModelMember.Role.CHILD_MEMBER] * 4 if kind == KINDS.CHILD_CLUB else []
             counsellors = [ModelMember.Role.COUNSELLOR] * 2 if kind == KINDS.COUNSELLING_POINT else []
             _ensure_members(user=user, model=model, roles=[ModelMember.Role.CHAIR, *counsellors, *child_roles])
+    if current_user is not None:
+        # This year's register, in the current province (which took in the legacy one).
+        today = timezone.localdate()
+        first, last = max(dt.date(today.year, 1, 1), REFORM_DATE), today
+        daycare_user, daycare_unit = current_user, current_user.unit
+        established, decision = REFORM_DATE, ("12/QĐ-SYT", dt.date(2025, 6, 20))
+    else:
+        first, last = dt.date(ATTENDANCE_YEAR, 1, 1), dt.date(ATTENDANCE_YEAR, 12, 31)
+        daycare_user, daycare_unit = user, province
+        established, decision = dt.date(2023, 1, 1), ("45/QĐ-SLĐTBXH", dt.date(2022, 12, 15))
     daycare, new = _ensure_model(
-        user=user,
-        code=DAYCARE_CODE.format(province=province.code),
+        user=daycare_user,
+        code=DAYCARE_CODE.format(province=daycare_unit.code),
         name="Chăm sóc bán trú trẻ em khuyết tật tại Trung tâm Công tác xã hội tỉnh",
         kind=KINDS.DAYCARE_DISABILITY,
-        unit=province,
+        unit=daycare_unit,
         host="Trung tâm Công tác xã hội tỉnh",
-        decision_no="45/QĐ-SLĐTBXH",
-        decision_date=dt.date(2022, 12, 15),
-        established_on=dt.date(2023, 1, 1),
+        decision_no=decision[0],
+        decision_date=decision[1],
+        established_on=established,
     )
     created += new
     _ensure_members(
-        user=user,
+        user=daycare_user,
         model=daycare,
         roles=[ModelMember.Role.CHAIR, ModelMember.Role.CARER, ModelMember.Role.CARER, ModelMember.Role.COUNSELLOR],
     )
-    enrolments = _ensure_enrolments(user=user, model=daycare, rng=child_rng)
-    days = _seed_attendance(user=user, model=daycare, enrolments=enrolments, rng=attendance_rng)
+    enrolments = _ensure_enrolments(user=daycare_user, model=daycare, rng=child_rng, enrolled_on=first)
+    days = _seed_attendance(
+        user=daycare_user, model=daycare, enrolments=enrolments, rng=attendance_rng, first=first, last=last
+    )
     stdout.write(
         f"  protection models: {created} new, {ProtectionModel.objects.filter(code__startswith='DEMO-').count()} "
-        f"in all; day-care: {len(enrolments)} children, {days} days of {ATTENDANCE_YEAR} recorded"
+        f"in all; day-care: {len(enrolments)} children, {days} days from {first:%d/%m/%Y} to {last:%d/%m/%Y}"
     )
 
 
-def _ensure_enrolments(*, user: Any, model: ProtectionModel, rng: random.Random) -> list[Enrolment]:
+def _ensure_enrolments(
+    *, user: Any, model: ProtectionModel, rng: random.Random, enrolled_on: dt.date
+) -> list[Enrolment]:
     """Enrol registry children in scope (children with disabilities first), then children by name."""
     from cases.models import Child
 
-    enrolled_on = dt.date(2023, 1, 3)
     existing = list(Enrolment.objects.filter(model=model).order_by("pk"))
     if len(existing) >= CHILDREN_ENROLLED:
         return existing
@@ -173,10 +201,19 @@ def _ensure_enrolments(*, user: Any, model: ProtectionModel, rng: random.Random)
     return existing
 
 
-def _seed_attendance(*, user: Any, model: ProtectionModel, enrolments: list[Enrolment], rng: random.Random) -> int:
-    day = dt.date(ATTENDANCE_YEAR, 1, 1)
+def _seed_attendance(
+    *,
+    user: Any,
+    model: ProtectionModel,
+    enrolments: list[Enrolment],
+    rng: random.Random,
+    first: dt.date,
+    last: dt.date,
+) -> int:
+    """A register for every weekday from ``first`` to ``last``; a day already saved is saved again unchanged."""
+    day = first
     days = 0
-    while day.year == ATTENDANCE_YEAR:
+    while day <= last:
         if day.weekday() < 5:
             entries = []
             for enrolment in enrolments:

@@ -1,4 +1,5 @@
-"""A large file through the real admin and a real ``db_worker``: upload → progress → preview → import.
+"""A large file through the real admin and a real worker (``db_worker`` or ``rqworker`` on Redis): upload →
+progress → preview → import.
 
 The worker is a second process on the test database, so this runs on PostgreSQL (as CI does).
 Needs Debian's ``chromium`` and ``chromium-driver`` and Selenium.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 
+from imports.tests.worker import BACKENDS
+
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs a database shared by two processes"),
@@ -17,8 +20,9 @@ pytestmark = [
 ROWS = 3000
 
 
+@pytest.mark.parametrize("backend", BACKENDS)
 def test_large_file_is_checked_and_imported_by_the_worker(
-    live_server, transactional_db, browser, cast, tmp_path, settings
+    backend, live_server, transactional_db, browser, cast, tmp_path, settings
 ):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
@@ -26,10 +30,10 @@ def test_large_file_is_checked_and_imported_by_the_worker(
     from cases.models import Child
     from imports.models import ImportJob
     from imports.tests.factories import ensure_codes
-    from imports.tests.worker import DB_BACKEND, start_worker, stop_worker
+    from imports.tests.worker import start_worker, stop_worker, use_backend
 
     ensure_codes()
-    settings.TASKS = DB_BACKEND
+    use_backend(settings, backend)
     settings.IMPORTS_BACKGROUND_THRESHOLD = 10_000
     survey = tmp_path / "survey.csv"
     lines = ["Năm điều tra,Mã xã,Họ và tên,Ngày sinh,Giới tính,Mã trẻ em"]
@@ -38,7 +42,7 @@ def test_large_file_is_checked_and_imported_by_the_worker(
     assert survey.stat().st_size > settings.IMPORTS_BACKGROUND_THRESHOLD
 
     log = tmp_path / "worker.log"
-    worker = start_worker(log)
+    worker = start_worker(log, backend)
     try:
         browser.get(f"{live_server.url}/admin/login/?next=/admin/cases/child/")
         browser.find_element(By.NAME, "username").send_keys("commune")

@@ -17,3 +17,6 @@ MEDIA_ROOT = BASE_DIR / "artifacts" / "test-media"  # noqa: F405
 LANGUAGE_CODE = "vi"
 # Tests serve no collected static files.
 MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
+# The background-job tests also run on Redis + RQ (django_tasks_rq): by default in a database of its
+# own (15) of a local server, away from the one a development rqworker uses.
+RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")}}

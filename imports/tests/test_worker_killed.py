@@ -1,7 +1,7 @@
-"""A real ``db_worker`` killed in the middle of a commit leaves the data as before; the job runs again."""
+"""A real worker (``db_worker``, or ``rqworker`` on Redis) killed in the middle of a commit leaves the data
+as before; the job runs again."""
 
 import datetime as dt
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -15,7 +15,7 @@ from cases.models import Child, SurveyRecord
 from imports.models import ImportJob
 from imports.services import import_job_commit, import_job_create, import_job_start, import_jobs_sweep
 from imports.tests.factories import ensure_codes
-from imports.tests.worker import DB_BACKEND, start_worker, stop_worker
+from imports.tests.worker import BACKENDS, kill_worker, start_worker, stop_worker, use_backend
 
 ROWS = 40_000
 
@@ -44,9 +44,10 @@ def wait_until_writing(job: ImportJob, worker: subprocess.Popen, log: Path) -> I
         time.sleep(0.02)
 
 
-def test_worker_killed_during_the_commit_changes_nothing_and_the_job_runs_again(cast, settings, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_worker_killed_during_the_commit_changes_nothing_and_the_job_runs_again(backend, cast, settings, tmp_path):
     ensure_codes()
-    settings.TASKS = DB_BACKEND
+    use_backend(settings, backend)
     job = import_job_create(
         user=cast.commune, kind="children", file=ContentFile(survey_file(ROWS)), file_name="survey.csv"
     )
@@ -54,12 +55,11 @@ def test_worker_killed_during_the_commit_changes_nothing_and_the_job_runs_again(
     assert job.status == ImportJob.Status.VALID, job.errors[:3]
 
     log = tmp_path / "worker.log"
-    worker = start_worker(log)
+    worker = start_worker(log, backend)
     try:
         import_job_commit(job=job, user=cast.commune, background=True)
         job = wait_until_writing(job, worker, log)
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=30)
+        kill_worker(worker)
     finally:
         stop_worker(worker)
 

@@ -18,6 +18,19 @@ and the command's stdout. An app's ``demo`` module may also define::
 which ``--reset`` calls, in reverse order, to delete what that app's ``seed`` created before
 seeding again.
 
+The demo covers both administrative structures: records dated before the 2025 reform lie in the
+legacy communes, later ones (this year's work) in the current communes. A ``seed`` that declares
+the keyword ``current_users`` also receives the demo users of the current structure, keyed by
+role (province manager and officer of the current province, the officer of the current commune
+that the demo commune became), to write its post-reform records in their scope.
+
+After seeding, the command prints where to sign in, which user to try first for each role, and
+what to look at: each ``demo`` module may define::
+
+    def guide(*, users: dict[str, User], current_users: dict[str, User], url: str) -> list[str]
+
+returning a few lines ("a case whose deadline is running: <link>"), printed in ``DEMO_APPS`` order.
+
 Idempotency: running the command twice duplicates nothing. Units are loaded with the
 idempotent loader, users are upserted (their role, unit and password are put back to the demo
 values), and each app's ``seed`` is responsible for its own idempotency (look records up by a
@@ -29,6 +42,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import inspect
 import random
 from dataclasses import dataclass
 
@@ -40,7 +54,7 @@ from accounts.roles import Role
 from accounts.services import user_upsert
 from locations.loaders import UnitLoadError, load_official_units
 from locations.models import Unit
-from locations.succession import official_province_successors
+from locations.succession import official_province_successors, successors_of
 
 DEMO_PASSWORD = "demo12345"
 DEMO_SEED = 2025
@@ -54,6 +68,8 @@ class DemoAccount:
     role: str
     unit: Unit
     superuser: bool = False
+    # Why to try this user first for its role, printed by the first-run guide ("" for the others).
+    hint: str = ""
 
 
 class Command(BaseCommand):
@@ -66,6 +82,11 @@ class Command(BaseCommand):
             metavar="CODE",
             help="Legacy province to load and scope the demo users to (default: 62, Kon Tum). "
             "The current province(s) it became in 2025 are loaded too.",
+        )
+        parser.add_argument(
+            "--url",
+            default="http://127.0.0.1:8000/",
+            help="Where the system is served, for the links of the first-run guide (default: %(default)s).",
         )
         parser.add_argument(
             "--reset",
@@ -106,17 +127,38 @@ class Command(BaseCommand):
         )
         if district is None or commune is None:
             raise CommandError(f"Province {province} has no district or commune to give the demo users.")
+        current_commune = next(iter(successors_of(commune)), None)
 
         accounts = [
-            DemoAccount("admin", Role.PROVINCE_MANAGER, province, superuser=True),
+            DemoAccount("admin", Role.PROVINCE_MANAGER, province, superuser=True, hint="everything, every setting"),
             DemoAccount("demo_province_manager", Role.PROVINCE_MANAGER, province),
             DemoAccount("demo_province_officer", Role.PROVINCE_OFFICER, province),
-            DemoAccount("demo_district_officer", Role.DISTRICT_OFFICER, district),
-            DemoAccount("demo_commune_officer", Role.COMMUNE_OFFICER, commune),
-            DemoAccount("demo_collaborator", Role.COLLABORATOR, commune),
-            DemoAccount("demo_viewer", Role.VIEWER, province),
-            DemoAccount("demo_current_officer", Role.PROVINCE_OFFICER, current_province),
+            DemoAccount("demo_district_officer", Role.DISTRICT_OFFICER, district, hint="one legacy district"),
+            DemoAccount("demo_commune_officer", Role.COMMUNE_OFFICER, commune, hint="one legacy commune; try samples/"),
+            DemoAccount("demo_collaborator", Role.COLLABORATOR, commune, hint="report a child (intake)"),
+            DemoAccount("demo_viewer", Role.VIEWER, province, hint="aggregate reports only"),
+            DemoAccount(
+                "demo_current_manager",
+                Role.PROVINCE_MANAGER,
+                current_province,
+                hint="start here: this year's work and the annual report",
+            ),
+            DemoAccount(
+                "demo_current_officer",
+                Role.PROVINCE_OFFICER,
+                current_province,
+                hint="the current province's records, the legacy ones included",
+            ),
         ]
+        if current_commune is not None:
+            accounts.append(
+                DemoAccount(
+                    "demo_current_commune_officer",
+                    Role.COMMUNE_OFFICER,
+                    current_commune,
+                    hint="a current commune, with a running emergency case",
+                )
+            )
         modules = demo_modules()
 
         with transaction.atomic():
@@ -132,10 +174,13 @@ class Command(BaseCommand):
                     is_superuser=account.superuser,
                 )
                 by_username[account.username] = user
+            current_users: dict[str, User] = {}
             for account in accounts:
-                # One user per role for the apps: the legacy-structure demo users.
-                if account.username.startswith("demo_") and account.unit.edition == Unit.Edition.LEGACY:
-                    users.setdefault(account.role, by_username[account.username])
+                # One user per role for the apps, in each structure.
+                if not account.username.startswith("demo_"):
+                    continue
+                chosen = users if account.unit.edition == Unit.Edition.LEGACY else current_users
+                chosen.setdefault(account.role, by_username[account.username])
 
             if options["reset"]:
                 for label, module in reversed(modules):
@@ -148,9 +193,11 @@ class Command(BaseCommand):
                 seed = getattr(module, "seed", None)
                 if callable(seed):
                     self.stdout.write(f"Seeding the demo data of {label}…")
-                    seed(province=province, users=users, rng=random.Random(DEMO_SEED), stdout=self.stdout)
+                    extra = {"current_users": current_users} if accepts(seed, "current_users") else {}
+                    seed(province=province, users=users, rng=random.Random(DEMO_SEED), stdout=self.stdout, **extra)
 
         self.print_credentials(accounts)
+        self.print_guide(accounts, modules, users=users, current_users=current_users, url=options["url"])
 
     def print_credentials(self, accounts: list[DemoAccount]) -> None:
         rows = [("username", "password", "role", "unit", "structure")]
@@ -164,6 +211,41 @@ class Command(BaseCommand):
             self.stdout.write("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
             if index == 0:
                 self.stdout.write("  " + "  ".join("-" * width for width in widths))
+
+    def print_guide(
+        self,
+        accounts: list[DemoAccount],
+        modules: list[tuple[str, object]],
+        *,
+        users: dict[str, User],
+        current_users: dict[str, User],
+        url: str,
+    ) -> None:
+        """Where to sign in, whom to try first for each role, and what each app suggests looking at."""
+        url = url if url.endswith("/") else url + "/"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS(f"First steps: sign in at {url}admin/ (password {DEMO_PASSWORD})"))
+        self.stdout.write("  Try first, for each role:")
+        width = max(len(account.username) for account in accounts)
+        for account in accounts:
+            if account.hint:
+                role = "superuser" if account.superuser else account.role
+                self.stdout.write(f"    {account.username.ljust(width)}  {role}: {account.hint}")
+        lines: list[str] = []
+        for _label, module in modules:
+            guide = getattr(module, "guide", None)
+            if callable(guide):
+                lines += guide(users=users, current_users=current_users, url=url)
+        if lines:
+            self.stdout.write("  What to look at:")
+            for line in lines:
+                self.stdout.write(f"    - {line}")
+
+
+def accepts(function: object, keyword: str) -> bool:
+    """Whether ``function`` takes the keyword argument ``keyword`` (by name or through ``**kwargs``)."""
+    parameters = inspect.signature(function).parameters.values()  # type: ignore[arg-type]
+    return any(p.name == keyword or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
 
 def demo_modules() -> list[tuple[str, object]]:
