@@ -40,10 +40,10 @@ class KindImportExportMixin:
         own = [
             path(
                 "template/<str:fmt>/",
-                self.admin_site.admin_view(self.template_view),
+                self.permission_view(self.template_view),
                 name="{}_{}_import_template".format(*info),
             ),
-            path("export/<str:fmt>/", self.admin_site.admin_view(self.export_view), name="{}_{}_export".format(*info)),
+            path("export/<str:fmt>/", self.permission_view(self.export_view), name="{}_{}_export".format(*info)),
         ]
         return own + super().get_urls()
 

@@ -54,7 +54,7 @@ class ReportAdmin(ScopedModelAdmin):
         return False
 
     def get_urls(self):
-        view = self.admin_site.admin_view
+        view = self.permission_view
         return [
             path("", view(self.annual_view), name="reports_report_changelist"),
             path("filtered/<slug:name>/", view(self.filtered_view), name="reports_report_filtered"),
