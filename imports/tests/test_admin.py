@@ -156,3 +156,17 @@ def test_a_viewer_cannot_open_an_import_job_nor_its_errors_nor_its_status(client
         assert b"999BADPID999" not in response.content
         # The same answer for an id that does not exist: the viewer learns nothing.
         assert viewer.get(reverse(f"admin:imports_importjob_{name}", args=[job.pk + 1000])).status_code == 403
+
+
+@pytest.mark.urls("imports.tests.urls")
+def test_the_children_export_includes_a_child_without_a_survey_record(client_for, cast, codes, units, tmp_path):
+    from cases.tests.factories import ChildFactory
+
+    path = tmp_path / "in.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert run_import(path=path, kind="children", user=cast.commune, commit=True).committed
+    ChildFactory(full_name="Lê Chưa Khảo Sát", commune=units.quang_trung)
+    content = client_for(cast.commune).get("/buttons/cases/child/export/csv/").content.decode("utf-8-sig")
+    assert "Nguyễn Văn An" in content
+    row = next(line for line in content.splitlines() if "Lê Chưa Khảo Sát" in line)
+    assert row.startswith(",23281,")  # no survey year, the child's commune
