@@ -143,7 +143,13 @@ class ReportAdmin(ScopedModelAdmin):
         query.pop("table", None)
         context = self._context(request, str(label))
         context.update(
-            {"filterset": report.filterset, "tables": report.tables, "query": query.urlencode(), "name": name}
+            {
+                "filterset": report.filterset,
+                "tables": report.tables,
+                "query": query.urlencode(),
+                "name": name,
+                "suppressed_below": report.suppressed_below,
+            }
         )
         return TemplateResponse(request, "admin/reports/filtered.html", context, status=400 if invalid else 200)
 
