@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -294,7 +294,10 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
         if request.method == "POST":
             if not may_act(request.user):
                 raise PermissionDenied
-            drop = get_object_or_404(Child.objects.visible_to(request.user), pk=request.POST.get("merge"))
+            merge = request.POST.get("merge", "")
+            if not merge.isdigit():
+                raise Http404
+            drop = get_object_or_404(Child.objects.visible_to(request.user), pk=int(merge))
             try:
                 child_merge(keep=child, drop=drop, user=request.user, note=request.POST.get("note", ""))
             except ValidationError as exc:
