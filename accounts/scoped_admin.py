@@ -8,15 +8,19 @@ autocomplete all start from ``visible_to(request.user)``. Saving goes through
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 
 from .scope import ensure_in_scope, scoped_choices
 
@@ -80,11 +84,79 @@ class ScopedFormFieldsMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
+# Errors a list filter raises on a malformed parameter (``?unit=abc``, ``?year=99999``).
+MALFORMED_PARAMETER_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
+
+
 class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
-    """Base admin for scoped models (and for units and users)."""
+    """Base admin for scoped models (and for units and users).
+
+    Every view a subclass adds in ``get_urls`` is wrapped with ``permission_view``, which
+    loads the row through the scoped queryset and asks the admin's permission hooks; the
+    registry walker in ``tests/test_admin_views_walker.py`` fails on a view that is not.
+    """
 
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
         return _visible(self.model, super().get_queryset(request), request)
+
+    def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
+        """The row in the user's scope, or None; refused before any lookup without the model's permission.
+
+        Django looks the row up first and asks for the permission after, so a user without
+        it (a viewer, who never sees a person's data) got 403 for a row that exists and
+        "does not exist" for one that does not, and learned which ids exist. Refusing first
+        gives the same answer for every id. Change, history, delete and every custom view
+        (through ``permission_view``) load their row here.
+        """
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        return super().get_object(request, object_id, from_field)
+
+    def permission_view(
+        self, view: Callable[..., HttpResponse], *, needs: str = "view", missing: str = "redirect"
+    ) -> Callable[..., HttpResponse]:
+        """Wrap a custom admin view (one added in ``get_urls``) in the admin's permission hooks.
+
+        The result is already wrapped with ``admin_site.admin_view``. ``needs`` names the hook
+        the user must pass, first for the model (before any lookup, so the answer tells
+        nothing about which ids exist), then for the row: ``"view"`` (``has_view_permission``)
+        or ``"change"`` (``has_change_permission``). A route with an ``object_id`` gets the
+        row loaded through ``get_object`` (the scoped queryset) and the view is called as
+        ``view(request, obj, **rest)``. A missing or out-of-scope row answers like Django's
+        "does not exist" page (``missing="redirect"``), a 404 page (``"404"``) or a JSON 404
+        (``"json"``). Views add their own finer checks (import, workflow) after this one.
+        """
+        if needs not in ("view", "change") or missing not in ("redirect", "404", "json"):
+            raise ValueError(f"unknown option {needs!r} / {missing!r}")
+        check = self.has_view_permission if needs == "view" else self.has_change_permission
+
+        @wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if not check(request):
+                raise PermissionDenied
+            if "object_id" not in kwargs:
+                return view(request, *args, **kwargs)
+            object_id = kwargs.pop("object_id")
+            obj = self.get_object(request, object_id)
+            if obj is None:
+                if missing == "json":
+                    return JsonResponse({"detail": gettext("Not found.")}, status=404)
+                if missing == "404":
+                    raise Http404
+                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            if not check(request, obj):
+                raise PermissionDenied
+            return view(request, obj, *args, **kwargs)
+
+        checked.permission_checked = True  # type: ignore[attr-defined]
+        return self.admin_site.admin_view(checked)
+
+    def get_changelist_instance(self, request: HttpRequest) -> Any:
+        """A malformed filter parameter is an incorrect lookup (the list shows its error page), not a 500."""
+        try:
+            return super().get_changelist_instance(request)
+        except MALFORMED_PARAMETER_ERRORS as exc:
+            raise IncorrectLookupParameters(exc) from exc
 
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         """Foreign-key filters list only values that occur in the user's rows."""

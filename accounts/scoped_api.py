@@ -16,6 +16,8 @@ from rest_framework import serializers, viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.views import APIView
 
+from locations.params import date_validators
+
 from .scope import ensure_in_scope, scoped_choices
 
 
@@ -112,12 +114,19 @@ class ScopedAPIView(APIView):
 
 
 class ScopedFilterSet(django_filters.FilterSet):
-    """FilterSet whose model-choice filters offer only rows in the user's scope."""
+    """FilterSet whose model-choice filters offer only rows in the user's scope.
+
+    Every date filter also accepts only dates between 1990 and 2100 (``locations.params``):
+    a date the database or ``datetime`` arithmetic cannot hold is a 400, not a 500.
+    Year filters are ``locations.params.YearFilter``.
+    """
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
         user = getattr(request, "user", None)
         for filter_ in self.filters.values():
+            if isinstance(filter_, django_filters.DateFilter):
+                filter_.extra["validators"] = [*filter_.extra.get("validators", []), *date_validators()]
             if isinstance(filter_, django_filters.ModelChoiceFilter | django_filters.ModelMultipleChoiceFilter):
                 model = self._filter_model(filter_)
                 choices = scoped_choices(model, user)

@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -281,25 +281,23 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
     def get_urls(self):
         urls = [
             path(
-                "<int:pk>/duplicates/",
-                self.admin_site.admin_view(self.duplicates_view),
+                "<path:object_id>/duplicates/",
+                self.permission_view(self.duplicates_view),
                 name="cases_child_duplicates",
             )
         ]
         return urls + super().get_urls()
 
-    def duplicates_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def duplicates_view(self, request: HttpRequest, child: Child) -> HttpResponse:
         """Likely duplicates of a child; an officer may merge one of them into this child."""
-        child = self.get_object(request, str(pk))
-        if child is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
-        if not self.has_view_permission(request, child):
-            raise PermissionDenied
         matches = child_duplicates(user=request.user, child=child)
         if request.method == "POST":
             if not may_act(request.user):
                 raise PermissionDenied
-            drop = get_object_or_404(Child.objects.visible_to(request.user), pk=request.POST.get("merge"))
+            merge = request.POST.get("merge", "")
+            if not merge.isdigit():
+                raise Http404
+            drop = get_object_or_404(Child.objects.visible_to(request.user), pk=int(merge))
             try:
                 child_merge(keep=child, drop=drop, user=request.user, note=request.POST.get("note", ""))
             except ValidationError as exc:
@@ -520,17 +518,14 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
     def get_urls(self):
         urls = [
             path(
-                "<int:pk>/transition/<str:to_status>/",
-                self.admin_site.admin_view(self.transition_view),
+                "<path:object_id>/transition/<str:to_status>/",
+                self.permission_view(self.transition_view, needs="change"),
                 name="cases_case_transition",
             )
         ]
         return urls + super().get_urls()
 
-    def transition_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
-        case = self.get_object(request, str(pk))
-        if case is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, str(pk))
+    def transition_view(self, request: HttpRequest, case: Case, to_status: str) -> HttpResponse:
         if not may_act(request.user):
             raise PermissionDenied
         form = TransitionForm(

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.scoped_api import ScopedFilterSet
 from locations.models import Unit
+from locations.params import YearFilter
 
 from .models import Case, Child
 
@@ -23,8 +24,8 @@ class ChildFilter(UnitCodeFilterMixin, ScopedFilterSet):
     unit = django_filters.CharFilter(method="filter_unit", label="unit code")
     q = django_filters.CharFilter(method="filter_q", label="name (accents optional), personal ID or reference")
     category = django_filters.CharFilter(field_name="categories__code", distinct=True)
-    birth_year_min = django_filters.NumberFilter(field_name="birth_year", lookup_expr="gte")
-    birth_year_max = django_filters.NumberFilter(field_name="birth_year", lookup_expr="lte")
+    birth_year_min = YearFilter(field_name="birth_year", lookup_expr="gte")
+    birth_year_max = YearFilter(field_name="birth_year", lookup_expr="lte")
     include_merged = django_filters.BooleanFilter(method="filter_merged")
 
     class Meta:
@@ -54,7 +55,7 @@ class CaseFilter(UnitCodeFilterMixin, ScopedFilterSet):
     overdue = django_filters.BooleanFilter(method="filter_overdue")
     opened_after = django_filters.DateFilter(field_name="opened_on", lookup_expr="gte")
     opened_before = django_filters.DateFilter(field_name="opened_on", lookup_expr="lte")
-    open_during = django_filters.NumberFilter(method="filter_open_during", label="year")
+    open_during = YearFilter(method="filter_open_during", label="year")
     sex = django_filters.CharFilter(field_name="child__sex")
     ethnicity = django_filters.CharFilter(field_name="child__ethnicity")
 

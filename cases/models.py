@@ -12,8 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Scope, ScopedQuerySet
+from locations.fields import NameField
 from locations.models import ReformTracked
-from locations.text import fold
+from locations.text import fold, nfc
 
 from .deadlines import intervention_due
 from .ethnicity import ETHNICITY_CHOICES
@@ -78,7 +79,7 @@ class Child(ReformTracked):
         MALE = "M", _("Male")
         FEMALE = "F", _("Female")
 
-    full_name = models.CharField(_("full name"), max_length=150)
+    full_name = NameField(_("full name"), max_length=150)
     # A plain b-tree for equality and order (see Meta); searches inside names use the trigram
     # index of migration 0005. ``db_index`` would add a third, pattern-ops index no query uses.
     name_folded = models.CharField(max_length=150, editable=False)
@@ -107,7 +108,7 @@ class Child(ReformTracked):
         db_index=False,
     )
     village = models.CharField(_("village / residential group"), max_length=150, blank=True)
-    caregiver_name = models.CharField(_("caregiver"), max_length=150, blank=True)
+    caregiver_name = NameField(_("caregiver"), max_length=150, blank=True)
     caregiver_relation = models.CharField(_("caregiver's relation"), max_length=50, blank=True)
     caregiver_phone = models.CharField(_("caregiver's phone"), max_length=20, blank=True)
     in_school = models.BooleanField(_("in school"), null=True, blank=True)
@@ -161,6 +162,8 @@ class Child(ReformTracked):
         return f"{self.full_name} ({self.birth_year})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        # Cleaned here already (not only in the field's pre_save), so the search key matches it.
+        self.full_name = nfc(self.full_name)
         self.name_folded = fold(self.full_name)
         if self.date_of_birth and not self.birth_year_only:
             self.birth_year = self.date_of_birth.year
@@ -521,7 +524,7 @@ class PlanAction(models.Model):
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("plan"))
     action = models.CharField(_("action"), max_length=255)
-    responsible = models.CharField(_("responsible person"), max_length=150)
+    responsible = NameField(_("responsible person"), max_length=150)
     due_on = models.DateField(_("due on"))
     done_on = models.DateField(_("done on"), null=True, blank=True)
 

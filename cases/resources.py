@@ -7,28 +7,47 @@ rows the user may see are exported.
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from imports.resources import KindResource
 
-from .models import Case, CommuneStats, SurveyRecord
+from .models import Case, Child, CommuneStats, SurveyRecord
 
 
 class ChildSurveyResource(KindResource):
-    """``children``: one row per child and survey year."""
+    """``children``: one row per child and survey year, and one row for a child never surveyed.
+
+    The rows are built from the children (not from the survey records), so that a child
+    entered in the admin or the API without a survey record is exported too; its row has
+    an empty survey year, which an officer fills in before re-importing it.
+    """
 
     import_kind = "children"
 
     class Meta:
-        model = SurveyRecord
+        model = Child
         fields: tuple[str, ...] = ()
 
     def get_queryset(self):
+        surveys = SurveyRecord.objects.select_related("commune").prefetch_related("categories", "risks")
         return (
             super()
             .get_queryset()
-            .select_related("child", "commune")
-            .prefetch_related("categories", "risks")
-            .order_by("survey_year", "child_id")
+            .select_related("commune")
+            .prefetch_related(
+                Prefetch("survey_records", queryset=surveys.order_by("survey_year")), "risks", "categories"
+            )
+            .order_by("pk")
         )
+
+    def iter_queryset(self, queryset):
+        for child in super().iter_queryset(queryset):
+            records = list(child.survey_records.all())
+            if not records:
+                records = [_unsurveyed(child)]
+            for record in records:
+                record.child = child
+                yield record
 
     def dehydrate_commune_code(self, r: SurveyRecord) -> str:
         return r.commune.code
@@ -59,10 +78,24 @@ class ChildSurveyResource(KindResource):
         return r.child.caregiver_phone
 
     def dehydrate_circumstances(self, r: SurveyRecord) -> str:
-        return ";".join(sorted(c.code for c in r.categories.all()))
+        # A child never surveyed has no survey categories; those recorded on the child are its own.
+        categories = r.categories.all() if r.pk else r.child.categories.all()
+        return ";".join(sorted(c.code for c in categories))
 
     def dehydrate_risks(self, r: SurveyRecord) -> str:
-        return ";".join(sorted(c.code for c in r.risks.all()))
+        return ";".join(sorted(c.code for c in (r.risks.all() if r.pk else r.child.risks.all())))
+
+
+def _unsurveyed(child: Child) -> SurveyRecord:
+    """An unsaved survey row holding what the child record itself knows (no year)."""
+    return SurveyRecord(
+        child=child,
+        survey_year=None,
+        commune=child.commune,
+        village=child.village,
+        in_school=child.in_school,
+        notes=child.notes,
+    )
 
 
 class CommuneStatsResource(KindResource):

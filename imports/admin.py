@@ -89,17 +89,17 @@ class ImportJobAdmin(ScopedModelAdmin):
         own = [
             path(
                 "<path:object_id>/commit/",
-                self.admin_site.admin_view(self.commit_view),
+                self.permission_view(self.commit_view),
                 name="{}_{}_commit".format(*info),
             ),
             path(
                 "<path:object_id>/errors.csv",
-                self.admin_site.admin_view(self.errors_view),
+                self.permission_view(self.errors_view),
                 name="{}_{}_errors".format(*info),
             ),
             path(
                 "<path:object_id>/status/",
-                self.admin_site.admin_view(self.status_view),
+                self.permission_view(self.status_view, missing="json"),
                 name="{}_{}_status".format(*info),
             ),
         ]
@@ -141,6 +141,8 @@ class ImportJobAdmin(ScopedModelAdmin):
         job = self.get_object(request, object_id)
         if job is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_permission(request, job):
+            raise PermissionDenied
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -155,10 +157,7 @@ class ImportJobAdmin(ScopedModelAdmin):
         }
         return TemplateResponse(request, "admin/imports/importjob/detail.html", context)
 
-    def commit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        job = self.get_object(request, object_id)
-        if job is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+    def commit_view(self, request: HttpRequest, job: ImportJob) -> HttpResponse:
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
         try:
@@ -174,16 +173,10 @@ class ImportJobAdmin(ScopedModelAdmin):
                 )
         return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
 
-    def errors_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        job = self.get_object(request, object_id)
-        if job is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+    def errors_view(self, request: HttpRequest, job: ImportJob) -> HttpResponse:
         response = HttpResponse(errors_csv(job.errors), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="errors_{job.pk}.csv"'
         return response
 
-    def status_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
-        job = self.get_object(request, object_id)
-        if job is None:
-            return JsonResponse({"detail": _("Not found.")}, status=404)
+    def status_view(self, request: HttpRequest, job: ImportJob) -> HttpResponse:
         return JsonResponse(job_status(job))

@@ -17,8 +17,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 
 from .files import export_file, template_file
@@ -40,10 +42,10 @@ class KindImportExportMixin:
         own = [
             path(
                 "template/<str:fmt>/",
-                self.admin_site.admin_view(self.template_view),
+                self.permission_view(self.template_view),
                 name="{}_{}_import_template".format(*info),
             ),
-            path("export/<str:fmt>/", self.admin_site.admin_view(self.export_view), name="{}_{}_export".format(*info)),
+            path("export/<str:fmt>/", self.permission_view(self.export_view), name="{}_{}_export".format(*info)),
         ]
         return own + super().get_urls()
 
@@ -83,7 +85,12 @@ class KindImportExportMixin:
             raise PermissionDenied
         resource = self.export_resource_class(user=request.user)
         queryset = resource.get_queryset()
-        shown = self.get_changelist_instance(request).get_queryset(request)
+        try:
+            shown = self.get_changelist_instance(request).get_queryset(request)
+        except IncorrectLookupParameters:
+            # As the list itself does: back to the list with its "incorrect filter" flag.
+            changelist = reverse(f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_changelist")
+            return HttpResponseRedirect(f"{changelist}?{ERROR_FLAG}=1")
         if queryset.model is self.model:
             queryset = queryset.filter(pk__in=shown.values("pk"))
         else:

@@ -14,8 +14,17 @@ _SPACES = re.compile(r"\s+")
 
 
 def nfc(text: str) -> str:
-    """Return ``text`` NFC-normalised with surrounding white space removed."""
-    return unicodedata.normalize("NFC", text or "").strip()
+    """Return ``text`` NFC-normalised, without format characters and surrounding white space.
+
+    Format characters (Unicode category Cf: zero-width spaces U+200B, bidi overrides
+    U+202E, soft hyphens) are invisible: a name holding one looks right but is never found
+    by a search, and a bidi override shows it reversed. Vietnamese text never needs them.
+    The one text cleaner of the system: imports, unit loaders and ``NameField`` use it.
+    """
+    text = unicodedata.normalize("NFC", text or "")
+    if not text.isascii():
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return text.strip()
 
 
 # The combining marks of Latin script (U+0300–U+036F: every Vietnamese tone and vowel mark),

@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scoped_api import ScopedFilterSet
+from locations.params import YearFilter
 from programs.filters import UnitCodeFilter
 from programs.models import ProtectionModel
 
@@ -17,7 +18,7 @@ class OutreachEventFilter(ScopedFilterSet):
     unit = UnitCodeFilter(label=_("unit code (at or below)"))
     kind = django_filters.MultipleChoiceFilter(choices=OutreachEvent.Kind.choices)
     venue = django_filters.MultipleChoiceFilter(choices=OutreachEvent.Venue.choices)
-    year = django_filters.NumberFilter(method="filter_year", label=_("year"))
+    year = YearFilter(method="filter_year", label=_("year"))
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
     model = django_filters.ModelChoiceFilter(queryset=ProtectionModel.objects.all(), label=_("protection model"))

@@ -215,17 +215,18 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         urls = [
             path(
                 "<path:object_id>/register/",
-                self.admin_site.admin_view(self.register_view),
+                self.permission_view(self.register_view, missing="404"),
                 name="programs_protectionmodel_register",
             )
         ]
         return urls + super().get_urls()
 
-    def register_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+    def register_view(self, request: HttpRequest, obj: ProtectionModel) -> HttpResponse:
         """The daily register: every child enrolled on a day, present or absent, services given."""
         if not request.user.has_perm("programs.view_attendance"):
             raise PermissionDenied
-        model = daycare_model_get(user=request.user, pk=object_id) if object_id.isdigit() else None
+        # Only day-care models keep a register.
+        model = daycare_model_get(user=request.user, pk=obj.pk)
         if model is None:
             raise Http404(_("The selected protection model does not exist."))
         can_change = request.user.has_perm("programs.add_attendance") and request.user.has_perm(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.scoped_api import ScopedViewSet
+from locations.params import parse_year
 
 from . import services
 from .filters import AttendanceFilter, ProtectionModelFilter
@@ -70,15 +72,16 @@ class AttendanceViewSet(ScopedViewSet):
     @action(detail=False, methods=["get"], filterset_class=None, pagination_class=None)
     def figures(self, request: Request) -> Response:
         """Daily counts and monthly / yearly averages of children present (over days with records)."""
-        year_raw = request.query_params.get("year") or str(timezone.localdate().year)
-        if not year_raw.isdigit():
-            raise ValidationError({"year": ["A year is a number, e.g. 2025."]})
+        try:
+            year = parse_year(request.query_params.get("year") or timezone.localdate().year)
+        except DjangoValidationError as exc:
+            raise ValidationError({"year": exc.messages}) from exc
         model = None
         if model_raw := request.query_params.get("model"):
             model = daycare_model_get(user=request.user, pk=model_raw) if model_raw.isdigit() else None
             if model is None:
                 raise NotFound()
-        figures = attendance_figures(user=request.user, year=int(year_raw), model=model)
+        figures = attendance_figures(user=request.user, year=year, model=model)
         return Response(
             {
                 "year": figures.year,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import unit_q
 from accounts.scoped_api import ScopedFilterSet
 from locations.models import Unit
+from locations.params import YearFilter
 
 from .models import Attendance, ProtectionModel
 
@@ -37,7 +38,7 @@ class UnitCodeFilter(django_filters.CharFilter):
         return qs.filter(reduce(or_, (unit_q(qs.model, unit) for unit in units)))
 
 
-class YearFilter(django_filters.NumberFilter):
+class ActiveDuringYearFilter(YearFilter):
     """Models active at some time during the year."""
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
@@ -54,8 +55,8 @@ class ProtectionModelFilter(ScopedFilterSet):
         choices=ProtectionModel.Status.choices, method="filter_status", label=_("status today")
     )
     active_on = django_filters.DateFilter(method="filter_active_on", label=_("active on"))
-    year = YearFilter(label=_("active during the year"))
-    established_year = django_filters.NumberFilter(field_name="established_on", lookup_expr="year")
+    year = ActiveDuringYearFilter(label=_("active during the year"))
+    established_year = YearFilter(field_name="established_on", lookup_expr="year")
     code = django_filters.CharFilter(field_name="code")
     q = django_filters.CharFilter(method="filter_q", label=_("search"))
 
@@ -83,7 +84,7 @@ class AttendanceFilter(ScopedFilterSet):
     date = django_filters.DateFilter(field_name="date")
     date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte")
     date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte")
-    year = django_filters.NumberFilter(field_name="date", lookup_expr="year")
+    year = YearFilter(field_name="date", lookup_expr="year")
     present = django_filters.BooleanFilter()
 
     class Meta:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from locations.params import date_validators
+
 
 class RegisterDayForm(forms.Form):
     """Which day the register shows (DD/MM/YYYY)."""
 
-    date = forms.DateField(label=_("date"))
+    date = forms.DateField(label=_("date"), validators=date_validators())
 
 
 class RegisterLineForm(forms.Form):

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Scope, ScopedQuerySet
+from locations.fields import NameField
 from locations.models import ReformTracked
 
 if TYPE_CHECKING:
@@ -158,7 +159,7 @@ class ModelMember(models.Model):
     model = models.ForeignKey(
         ProtectionModel, on_delete=models.CASCADE, related_name="members", verbose_name=_("protection model")
     )
-    name = models.CharField(_("name"), max_length=150)
+    name = NameField(_("name"), max_length=150)
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.MEMBER)
     sex = models.CharField(_("sex"), max_length=1, choices=[("M", _("Male")), ("F", _("Female"))], blank=True)
     joined_on = models.DateField(_("joined on"), null=True, blank=True)
@@ -236,7 +237,7 @@ class Enrolment(models.Model):
     child = models.ForeignKey(
         "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("child")
     )
-    child_name = models.CharField(
+    child_name = NameField(
         _("child's name"), max_length=150, blank=True, help_text=_("For a child not in the registry.")
     )
     child_ref = models.CharField(_("child's reference"), max_length=50, blank=True)

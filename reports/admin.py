@@ -54,7 +54,7 @@ class ReportAdmin(ScopedModelAdmin):
         return False
 
     def get_urls(self):
-        view = self.admin_site.admin_view
+        view = self.permission_view
         return [
             path("", view(self.annual_view), name="reports_report_changelist"),
             path("filtered/<slug:name>/", view(self.filtered_view), name="reports_report_filtered"),
@@ -143,7 +143,13 @@ class ReportAdmin(ScopedModelAdmin):
         query.pop("table", None)
         context = self._context(request, str(label))
         context.update(
-            {"filterset": report.filterset, "tables": report.tables, "query": query.urlencode(), "name": name}
+            {
+                "filterset": report.filterset,
+                "tables": report.tables,
+                "query": query.urlencode(),
+                "name": name,
+                "suppressed_below": report.suppressed_below,
+            }
         )
         return TemplateResponse(request, "admin/reports/filtered.html", context, status=400 if invalid else 200)
 

@@ -11,16 +11,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Case, F, IntegerField, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.scope import ScopedQuerySet, is_unrestricted, model_scope, user_unit
 from locations.models import REFORM_DATE, Unit, UnitQuerySet
+from locations.params import parse_year as parse_year_param
 from locations.resolve import level_for_code, normalise_code
-
-MIN_YEAR = 1990
-MAX_YEAR = 2100
 
 # The level a report breaks down into, by the level (and structure) of the unit it covers.
 BREAKDOWN_LEVEL: dict[tuple[str, str], str] = {
@@ -124,14 +123,10 @@ class ReportArea:
 
 def parse_year(raw: Any) -> int:
     """A year between 1990 and 2100, from text or a number; ``ReportRequestError`` otherwise."""
-    text = str(raw).strip() if raw is not None else ""
-    if not text:
-        raise ReportRequestError(_("The year is required."))
-    if not text.isdigit() or not MIN_YEAR <= int(text) <= MAX_YEAR:
-        raise ReportRequestError(
-            _("“%(value)s” is not a valid year (%(min)s–%(max)s).") % {"value": text, "min": MIN_YEAR, "max": MAX_YEAR}
-        )
-    return int(text)
+    try:
+        return parse_year_param(raw)
+    except ValidationError as exc:
+        raise ReportRequestError(exc.messages[0]) from exc
 
 
 def resolve_area(*, user: Any, unit_code: Any, year: Any, edition: str | None = None) -> ReportArea:

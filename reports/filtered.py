@@ -29,6 +29,7 @@ from programs.models import ProtectionModel
 from . import filters
 from .area import ReportArea, ReportRequestError, resolve_area
 from .selectors import active_on, commune_stats, survey_records
+from .suppression import min_cell, suppress_small_cells
 from .tables import TOTAL_LABEL, Column, Table
 
 AGE_GROUPS = [(0, 5, "0–5"), (6, 10, "6–10"), (11, 15, "11–15"), (16, 200, "16+")]
@@ -38,6 +39,17 @@ AGE_GROUPS = [(0, 5, "0–5"), (6, 10, "6–10"), (11, 15, "11–15"), (16, 200,
 class FilteredReport:
     filterset: filters.ReportFilterSet
     tables: list[Table]
+    # The smallest count shown, when small counts were hidden (see ``reports.suppression``).
+    suppressed_below: int = 0
+
+
+def _suppressed(report: FilteredReport, *, user: Any) -> FilteredReport:
+    """Hide small counts of children for aggregate-only users (``REPORT_MIN_CELL``)."""
+    minimum = min_cell(user)
+    hidden = [suppress_small_cells(table, minimum) for table in report.tables]
+    if any(hidden):
+        report.suppressed_below = minimum
+    return report
 
 
 def _filterset(cls: type[filters.ReportFilterSet], *, user: Any, data: Mapping[str, Any]) -> filters.ReportFilterSet:
@@ -142,7 +154,7 @@ def cases_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
             [Column("cases", _("Cases"))],
         )
     )
-    return FilteredReport(fs, tables)
+    return _suppressed(FilteredReport(fs, tables), user=user)
 
 
 def models_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
@@ -289,9 +301,8 @@ def survey_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
         Column("stat_at_risk", _("At risk (statistics)")),
     ]
     rows = sorted(((names.get(k, _("Recorded at a higher level")), v) for k, v in per.items()), key=lambda r: str(r[0]))
-    return FilteredReport(
-        fs, [_count_table("communes", _("Survey against commune statistics"), _("Commune"), rows, columns)]
-    )
+    table = _count_table("communes", _("Survey against commune statistics"), _("Commune"), rows, columns)
+    return _suppressed(FilteredReport(fs, [table]), user=user)
 
 
 REPORTS: dict[str, tuple[Any, Callable[..., FilteredReport]]] = {

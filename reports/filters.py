@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoped_api import ScopedFilterSet
 from cases.models import Case, Category, SurveyRecord
 from locations.models import Unit
+from locations.params import YearFilter
 from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
-
-from .area import MAX_YEAR, MIN_YEAR
 
 
 class DateInput(forms.DateInput):
@@ -35,7 +34,7 @@ class ReportFilterSet(ScopedFilterSet):
     The period is the year, or the date range when both ends are given (dates DD/MM/YYYY).
     """
 
-    year = django_filters.NumberFilter(label=_("Year"), method="filter_nothing", min_value=MIN_YEAR, max_value=MAX_YEAR)
+    year = YearFilter(label=_("Year"), method="filter_nothing")
     date_from = django_filters.DateFilter(label=_("From"), method="filter_nothing", widget=DateInput())
     date_to = django_filters.DateFilter(label=_("To"), method="filter_nothing", widget=DateInput())
     unit = django_filters.ModelChoiceFilter(label=_("Unit"), queryset=Unit.objects.all(), method="filter_unit")

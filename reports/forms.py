@@ -10,8 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import is_unrestricted
 from locations.models import Unit
-
-from .area import MAX_YEAR, MIN_YEAR
+from locations.params import MAX_YEAR, MIN_YEAR
 
 
 def unit_choices(user: Any) -> list[tuple[str, str]]:

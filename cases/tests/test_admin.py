@@ -398,3 +398,15 @@ def test_case_page_and_case_form_list_queries_do_not_grow_with_rows(client_for, 
     _child_with_cases(cast, units, 2)
     _add_case_rows(case, 4, cast.commune, cast.district)
     assert (_count_queries(client, url), _count_queries(client, forms_url)) == before
+
+
+@pytest.mark.parametrize("page", ["change", "history", "duplicates", "delete"])
+def test_a_viewer_gets_the_same_answer_for_a_child_that_exists_and_one_that_does_not(cast, client_for, units, page):
+    from cases.tests.factories import ChildFactory
+
+    child = ChildFactory(commune=units.quang_trung)
+    client = client_for(cast.viewer)
+    existing = client.get(reverse(f"admin:cases_child_{page}", args=[child.pk]))
+    missing = client.get(reverse(f"admin:cases_child_{page}", args=[child.pk + 1000]))
+    assert existing.status_code == missing.status_code == 403
+    assert existing.get("Location") == missing.get("Location")

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
+    "config.middleware.QueryParameterMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -228,6 +229,8 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = False
 AGENCY_NAME = os.environ.get("AGENCY_NAME", "Sở Y tế tỉnh Kon Tum")
 AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
 AGENCY_SIGNATORY = os.environ.get("AGENCY_SIGNATORY", "")
+# Filtered reports hide counts below this from aggregate-only roles (viewers); 0 turns it off.
+REPORT_MIN_CELL = env_int("REPORT_MIN_CELL", 5)
 
 LOGGING = {
     "version": 1,

@@ -141,3 +141,32 @@ def test_changelist_does_not_read_errors_or_duplicates(client_for, cast, codes):
     assert "khao_sat.csv" in page
     jobs = [q["sql"] for q in queries.captured_queries if 'FROM "imports_importjob"' in q["sql"]]
     assert jobs and not any('"imports_importjob"."errors"' in sql for sql in jobs)
+
+
+def test_a_viewer_cannot_open_an_import_job_nor_its_errors_nor_its_status(client_for, cast, codes):
+    officer = client_for(cast.province)
+    rows = GOOD + "2013,23281,Trần Bé,05/03/2013,Nữ,999BADPID999\r\n"
+    upload(officer, rows.replace("notes", "personal_id"))
+    job = ImportJob.objects.get()
+    assert job.errors  # the bad personal ID is listed with its value
+    viewer = client_for(cast.viewer)
+    for name in ["change", "errors", "status", "commit"]:
+        response = viewer.get(reverse(f"admin:imports_importjob_{name}", args=[job.pk]))
+        assert response.status_code == 403, name
+        assert b"999BADPID999" not in response.content
+        # The same answer for an id that does not exist: the viewer learns nothing.
+        assert viewer.get(reverse(f"admin:imports_importjob_{name}", args=[job.pk + 1000])).status_code == 403
+
+
+@pytest.mark.urls("imports.tests.urls")
+def test_the_children_export_includes_a_child_without_a_survey_record(client_for, cast, codes, units, tmp_path):
+    from cases.tests.factories import ChildFactory
+
+    path = tmp_path / "in.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    assert run_import(path=path, kind="children", user=cast.commune, commit=True).committed
+    ChildFactory(full_name="Lê Chưa Khảo Sát", commune=units.quang_trung)
+    content = client_for(cast.commune).get("/buttons/cases/child/export/csv/").content.decode("utf-8-sig")
+    assert "Nguyễn Văn An" in content
+    row = next(line for line in content.splitlines() if "Lê Chưa Khảo Sát" in line)
+    assert row.startswith(",23281,")  # no survey year, the child's commune
