@@ -25,7 +25,9 @@ from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 
 from . import admin_filters as f
+from .admin_documents import case_document_buttons, case_document_view
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
+from .admin_incidents import IncidentInline, save_incident_formset
 from .case_forms import FORM_SECTIONS
 from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
 from .models import (
@@ -40,6 +42,7 @@ from .models import (
     ChildCategory,
     ChildMerge,
     CommuneStats,
+    Incident,
     PlanAction,
     RiskFactor,
     ServiceDelivery,
@@ -432,6 +435,7 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         SupportPlanInline,
         ServiceDeliveryInline,
         CaseNoteInline,
+        IncidentInline,
         CaseFormInline,
         AttachmentInline,
         CaseHistoryInline,
@@ -511,11 +515,18 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         extra_context = {
             **(extra_context or {}),
             "workflow_buttons": self.workflow_buttons(request, case) if case else [],
+            "document_buttons": case_document_buttons(self, request, case) if case else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_service(self, *, request, obj, form, change):
         case_save(case=obj, user=request.user, expected_version=form.cleaned_data.get("expected_version"))
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is Incident:
+            save_incident_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         urls = [
@@ -523,9 +534,18 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
                 "<int:pk>/transition/<str:to_status>/",
                 self.admin_site.admin_view(self.transition_view),
                 name="cases_case_transition",
-            )
+            ),
+            path(
+                "<int:pk>/documents/<str:form>/",
+                self.admin_site.admin_view(self.document_view),
+                name="cases_case_document",
+            ),
         ]
         return urls + super().get_urls()
+
+    def document_view(self, request: HttpRequest, pk: int, form: str) -> HttpResponse:
+        """A Decree 56 form of the case as DOCX or PDF (``?format=``), for users who may view the case."""
+        return case_document_view(self, request, pk, form)
 
     def transition_view(self, request: HttpRequest, pk: int, to_status: str) -> HttpResponse:
         case = self.get_object(request, str(pk))
