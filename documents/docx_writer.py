@@ -81,16 +81,18 @@ def _add_block(body: Any, block: Any) -> None:
             body.add_paragraph().add_run(block.title).italic = True
         table = body.add_table(rows=1, cols=len(block.columns))
         table.style = "Table Grid"
+        # Tables of many columns (a breakdown by unit) in a smaller size, to stay on the page.
+        size = Pt(8) if len(block.columns) > 8 else Pt(11)
         for cell, label in zip(table.rows[0].cells, block.columns, strict=True):
             cell.text = ""
             run = cell.paragraphs[0].add_run(label)
             run.bold = True
-            run.font.size = Pt(11)
+            run.font.size = size
         for row in block.rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, row, strict=True):
                 cell.text = ""
-                cell.paragraphs[0].add_run(value).font.size = Pt(11)
+                cell.paragraphs[0].add_run(value).font.size = size
         body.add_paragraph()
     elif isinstance(block, Chart):
         body.add_picture(io.BytesIO(block.png), width=Cm(15.5))

@@ -33,21 +33,25 @@ def _table(table: ReportTable) -> Table:
     return Table(columns=[str(c.label) for c in table.columns], rows=rows)
 
 
+def _numbered(index: int, title: str) -> str:
+    return f"{ROMAN[index]}. {title}"
+
+
 def annual_report_document(summary: AnnualSummary) -> Document:
     """The official annual report of ``summary``'s unit and year."""
     with translation.override("vi"):
         area = summary.area
         place = area.unit.name if area.unit else _("the whole country")
         tables = summary_tables(summary)
-        sections = [Section(title=f"{ROMAN[0]}. {_('Summary')}", blocks=[Paragraph(annual_narrative(summary))])]
+        sections = [Section(title=_numbered(0, _("Summary")), blocks=[Paragraph(annual_narrative(summary))])]
         for number, table in enumerate(tables, start=1):
             # The indicators table's "Key" column is for scripts, not for the paper.
             converted = _table(table)
             if table.name == "summary":
                 converted = Table(columns=converted.columns[1:], rows=[row[1:] for row in converted.rows])
-            sections.append(Section(title=f"{ROMAN[number]}. {table.title}", blocks=[converted]))
+            sections.append(Section(title=_numbered(number, str(table.title)), blocks=[converted]))
         charts = [Chart(title=chart.title, png=chart.png()) for chart in summary_charts(summary)]
-        sections.append(Section(title=f"{ROMAN[len(tables) + 1]}. {_('Charts')}", blocks=list(charts)))
+        sections.append(Section(title=_numbered(len(tables) + 1, _("Charts")), blocks=list(charts)))
         return Document(
             filename=summary_filename(summary),
             title=(_("Report on child protection work in %(year)s") % {"year": area.year}).upper(),

@@ -6,8 +6,8 @@ import datetime as dt
 import io
 
 import pytest
-from docx import Document as read_docx
 from django.urls import reverse
+from docx import Document as read_docx
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
@@ -123,7 +123,7 @@ def test_recorded_sections_are_printed_and_empty_ones_are_dotted(case, cast):
     # The empty "health" section: its label, then a tab to a dotted leader up to the margin.
     education = next(p for p in paragraphs if p.text.startswith(str(_label("03", "education"))))
     assert education.text.endswith("\t")
-    assert "w:leader=\"dot\"" in education._p.xml
+    assert 'w:leader="dot"' in education._p.xml
     pdf = pdf_text(api(cast.commune).get(url(case.pk, "03"), {"format": "pdf"}).content)
     assert "Hỗ trợ học tập" in pdf
     assert "." * 40 in pdf

@@ -47,7 +47,13 @@ def test_reference_lists_are_seeded_with_the_stable_keys():
         "abandonment_neglect",
         "other",
     }
-    assert set(AbuseSetting.objects.values_list("key", flat=True)) == {"family", "school", "community", "online", "other"}
+    assert set(AbuseSetting.objects.values_list("key", flat=True)) == {
+        "family",
+        "school",
+        "community",
+        "online",
+        "other",
+    }
 
 
 def test_incident_takes_the_commune_of_its_case(case, cast):
@@ -86,7 +92,9 @@ def test_year_of_birth_alone_refuses_an_incident_before_that_year(units, cast):
             forms=forms("other"),
         )
     incident_save(
-        incident=Incident(case=case, date=dt.date(2016, 1, 1), setting=family()), user=cast.commune, forms=forms("other")
+        incident=Incident(case=case, date=dt.date(2016, 1, 1), setting=family()),
+        user=cast.commune,
+        forms=forms("other"),
     )
 
 
@@ -150,7 +158,9 @@ def test_api_filters_by_year_unit_form_and_setting(units, cast):
     a = CaseFactory(commune=units.quang_trung)
     b = CaseFactory(commune=units.dakglei_town)
     first = incident_save(
-        incident=Incident(case=a, date=dt.date(2024, 1, 1), setting=family()), user=cast.province, forms=forms("violence")
+        incident=Incident(case=a, date=dt.date(2024, 1, 1), setting=family()),
+        user=cast.province,
+        forms=forms("violence"),
     )
     second = incident_save(
         incident=Incident(case=b, date=dt.date(2023, 12, 31), setting=AbuseSetting.objects.get(key="online")),

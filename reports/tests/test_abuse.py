@@ -86,7 +86,9 @@ def abuse_world(units):
         closed_on=D(2024, 11, 1),
         outcome=Case.Outcome.GOAL_ACHIEVED,
     )
-    CaseTransition.objects.create(case=d, from_status="detailed_assessment", to_status="plan_approved", on=D(2024, 7, 5))
+    CaseTransition.objects.create(
+        case=d, from_status="detailed_assessment", to_status="plan_approved", on=D(2024, 7, 5)
+    )
     incident(d, D(2024, 6, 30), ["trafficking"], "family")
     e = child_case(qt, sex="M", born=D(2012, 5, 5))
     incident(e, D(2023, 12, 31), ["violence"], "online")

@@ -38,7 +38,17 @@ def test_page_downloads_the_report_as_docx_with_tables_and_charts(world, cast, c
 def test_cli_writes_the_report_as_pdf(world, cast, tmp_path):
     target = tmp_path / "report.pdf"
     call_command(
-        "annual_report", "--unit", "62", "--year", "2024", "--user", "manager", "--format", "pdf", "--output", str(target)
+        "annual_report",
+        "--unit",
+        "62",
+        "--year",
+        "2024",
+        "--user",
+        "manager",
+        "--format",
+        "pdf",
+        "--output",
+        str(target),
     )
     text = pdf_text(target.read_bytes())
     assert NATIONAL_NAME in text and NATIONAL_MOTTO in text
