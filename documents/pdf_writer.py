@@ -6,7 +6,7 @@ import base64
 
 from django.template.loader import render_to_string
 
-from .content import Document
+from .content import Chart, Document
 
 CONTENT_TYPE = "application/pdf"
 
@@ -19,7 +19,7 @@ def write_pdf(document: Document) -> bytes:
         id(block): "data:image/png;base64," + base64.b64encode(block.png).decode("ascii")
         for section in document.sections
         for block in section.blocks
-        if block.kind == "chart"
+        if isinstance(block, Chart)
     }
     sections = [
         {

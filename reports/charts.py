@@ -77,6 +77,8 @@ class Chart:
                 points = [float("nan") if v is None else v for v in values]
                 axes.plot(positions, points, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
         axes.set_xticks(positions, [label[:LABEL_LIMIT] for label in self.labels])
+        # The same margins whatever the values (gaps at either end included).
+        axes.set_xlim(-0.6, max(len(positions) - 0.4, 0.4))
         if self.kind == "bar" and len(self.labels) > 4:
             axes.tick_params(axis="x", labelrotation=35)
             for tick in axes.get_xticklabels():
