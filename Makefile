@@ -27,7 +27,8 @@ MYPY_TARGETS := \
 	imports/pipeline.py imports/services.py imports/bulk.py imports/reading.py imports/cells.py \
 	imports/files.py imports/selectors.py \
 	imports/kinds/__init__.py imports/kinds/base.py imports/kinds/children.py imports/kinds/cases.py \
-	imports/kinds/events.py imports/kinds/models.py imports/kinds/attendance.py imports/kinds/commune_stats.py
+	imports/kinds/events.py imports/kinds/models.py imports/kinds/attendance.py imports/kinds/commune_stats.py \
+	imports/kinds/incidents.py
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 
