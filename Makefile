@@ -23,14 +23,16 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
 MYPY_TARGETS := \
 	accounts/scope.py accounts/services.py accounts/selectors.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
-	cases/services.py cases/selectors.py \
+	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
+	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
 	programs/services.py programs/selectors.py \
 	outreach/services.py outreach/selectors.py \
-	reports/selectors.py reports/summary.py reports/area.py \
+	reports/selectors.py reports/summary.py reports/area.py reports/abuse.py reports/documents.py reports/charts.py \
 	imports/pipeline.py imports/services.py imports/bulk.py imports/reading.py imports/cells.py \
 	imports/files.py imports/selectors.py \
 	imports/kinds/__init__.py imports/kinds/base.py imports/kinds/children.py imports/kinds/cases.py \
-	imports/kinds/events.py imports/kinds/models.py imports/kinds/attendance.py imports/kinds/commune_stats.py
+	imports/kinds/events.py imports/kinds/models.py imports/kinds/attendance.py imports/kinds/commune_stats.py \
+	imports/kinds/incidents.py
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 

@@ -25,7 +25,9 @@ from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 
 from . import admin_filters as f
+from .admin_documents import case_document_buttons, case_document_view
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
+from .admin_incidents import IncidentInline, save_incident_formset
 from .case_forms import FORM_SECTIONS
 from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
 from .models import (
@@ -40,6 +42,7 @@ from .models import (
     ChildCategory,
     ChildMerge,
     CommuneStats,
+    Incident,
     PlanAction,
     RiskFactor,
     ServiceDelivery,
@@ -430,6 +433,7 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         SupportPlanInline,
         ServiceDeliveryInline,
         CaseNoteInline,
+        IncidentInline,
         CaseFormInline,
         AttachmentInline,
         CaseHistoryInline,
@@ -509,11 +513,18 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         extra_context = {
             **(extra_context or {}),
             "workflow_buttons": self.workflow_buttons(request, case) if case else [],
+            "document_buttons": case_document_buttons(self, request, case) if case else [],
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
     def save_service(self, *, request, obj, form, change):
         case_save(case=obj, user=request.user, expected_version=form.cleaned_data.get("expected_version"))
+
+    def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
+        if formset.model is Incident:
+            save_incident_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_urls(self):
         urls = [
@@ -521,9 +532,18 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
                 "<path:object_id>/transition/<str:to_status>/",
                 self.permission_view(self.transition_view, needs="change"),
                 name="cases_case_transition",
-            )
+            ),
+            path(
+                "<path:object_id>/documents/<str:form>/",
+                self.permission_view(self.document_view),
+                name="cases_case_document",
+            ),
         ]
         return urls + super().get_urls()
+
+    def document_view(self, request: HttpRequest, case: Case, form: str) -> HttpResponse:
+        """A Decree 56 form of the case as DOCX or PDF (``?format=``), for users who may view the case."""
+        return case_document_view(request, case, form)
 
     def transition_view(self, request: HttpRequest, case: Case, to_status: str) -> HttpResponse:
         if not may_act(request.user):

@@ -6,18 +6,30 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.scoped_api import ScopedViewSet, raise_as_api_error
+from documents.render import DocumentFormatError
 
-from .filters import CaseFilter, ChildFilter
-from .models import Case, CaseTransition, Child
-from .serializers import CaseSerializer, ChildSerializer, TransitionRequestSerializer
+from .documents import CASE_DOCUMENTS, case_document_file
+from .filters import CaseFilter, ChildFilter, IncidentFilter
+from .incident_services import incident_save
+from .models import Case, CaseTransition, Child, Incident
+from .serializers import CaseSerializer, ChildSerializer, IncidentSerializer, TransitionRequestSerializer
 from .services import case_save, case_transition, child_save
+
+
+class FileNegotiation(DefaultContentNegotiation):
+    """For views answering with a file: ``?format=`` names the file's format, not an API renderer."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
 
 
 def _apply(instance, data: dict) -> dict:
@@ -84,6 +96,27 @@ class CaseViewSet(ScopedViewSet):
     def perform_service_update(self, serializer) -> None:
         self._save(serializer, serializer.instance)
 
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<form>[^/.]+)",
+        content_negotiation_class=FileNegotiation,
+    )
+    def documents(self, request, pk=None, form=None):
+        """A Decree 56 form of the case (``form``: 01, 02, 03, plan, 06, closure) as ``?format=docx|pdf``."""
+        case = self.get_object()
+        if form not in CASE_DOCUMENTS:
+            raise NotFound(_("Unknown document “%(form)s”.") % {"form": form})
+        try:
+            rendered = case_document_file(
+                case=case, form=form, fmt=request.query_params.get("format", "docx"), user=request.user
+            )
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied from exc
+        except DocumentFormatError as exc:
+            raise ValidationError({"format": [str(exc)]}) from exc
+        return rendered.response()
+
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the case to ``to_status``; 400 with the field at fault if not allowed."""
@@ -102,7 +135,33 @@ class CaseViewSet(ScopedViewSet):
         return Response(self.get_serializer(case).data, status=status.HTTP_200_OK)
 
 
+class IncidentViewSet(ScopedViewSet):
+    """Incidents of abuse in the user's scope. Filters: ``year``, ``unit`` (code), ``form``, ``setting`` (keys)."""
+
+    queryset = Incident.objects.select_related("commune", "setting").prefetch_related("forms").order_by("-date", "-pk")
+    serializer_class = IncidentSerializer
+    filterset_class = IncidentFilter
+
+    def _save(self, serializer, instance: Incident) -> None:
+        data = dict(serializer.validated_data)
+        forms = data.pop("forms", None)
+        for name, value in data.items():
+            setattr(instance, name, value)
+        try:
+            incident_save(incident=instance, user=self.request.user, forms=forms)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        serializer.instance = instance
+
+    def perform_service_create(self, serializer) -> None:
+        self._save(serializer, Incident())
+
+    def perform_service_update(self, serializer) -> None:
+        self._save(serializer, serializer.instance)
+
+
 router = SimpleRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("cases", CaseViewSet, basename="case")
+router.register("incidents", IncidentViewSet, basename="incident")
 urlpatterns = router.urls

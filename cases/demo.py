@@ -20,7 +20,8 @@ from accounts.roles import Role
 from locations.models import REFORM_DATE, Unit
 from locations.succession import unit_on
 
-from .models import Case, Category, Child, CommuneStats, RiskFactor
+from .incident_services import incident_save
+from .models import AbuseForm, AbuseSetting, Case, Category, Child, CommuneStats, Incident, RiskFactor
 from .services import case_save, case_transition, child_save, commune_stats_upsert, survey_record_upsert
 from .workflow import TRANSITIONS
 
@@ -137,6 +138,7 @@ def seed(
         case.circumstances.set(picked_categories)
         created_cases += 1
         _walk(case, officer=writer, steps=steps, today=today, outcome=outcomes[n % len(outcomes)])
+        _incidents(case, officer=writer, n=n)
         if case.status == Case.Status.CLOSED and n % 5 == 0:
             # A few closed cases are reopened: the earlier steps stay in the history.
             case_transition(case=case, user=writer, to_status=Case.Status.INITIAL_ASSESSMENT, on=today)
@@ -188,6 +190,31 @@ def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> 
         f"demo_current_commune_officer sees it): {url}admin/cases/case/{case.pk}/change/",
         f"all cases, by status and deadline: {url}admin/cases/case/",
     ]
+
+
+def _incidents(case: Case, *, officer: Any, n: int) -> None:
+    """About a third of the cases had an incident of abuse shortly before the report.
+
+    Drawn from a generator of their own, so that adding incidents left the rest of the demo as it was.
+    """
+    rng = random.Random(f"incident-{n}")
+    if rng.random() >= 0.35:
+        return
+    forms = list(AbuseForm.objects.filter(is_active=True))
+    settings = list(AbuseSetting.objects.filter(is_active=True))
+    if not forms or not settings:
+        return
+    born = case.child.date_of_birth or dt.date(case.child.birth_year, 1, 1)
+    on = max(case.opened_on - dt.timedelta(days=rng.randint(0, 20)), born)
+    incident = Incident(
+        case=case,
+        date=on,
+        setting=rng.choice(settings),
+        perpetrator_relation=rng.choice(["Bố", "Mẹ kế", "Hàng xóm", "Người lạ", "Bạn học", ""]),
+        reported_to_police=rng.random() < 0.4,
+        handling=rng.choice(Incident.Handling.values),
+    )
+    incident_save(incident=incident, user=officer, forms=rng.sample(forms, rng.randint(1, 2)))
 
 
 def _walk(case: Case, *, officer: Any, steps: int, today: dt.date, outcome: str) -> None:

@@ -9,7 +9,7 @@ from accounts.scoped_api import ScopedFilterSet
 from locations.models import Unit
 from locations.params import YearFilter
 
-from .models import Case, Child
+from .models import Case, Child, Incident
 
 
 class UnitCodeFilterMixin:
@@ -69,3 +69,14 @@ class CaseFilter(UnitCodeFilterMixin, ScopedFilterSet):
 
     def filter_open_during(self, queryset, name, value):
         return queryset.open_during(int(value))
+
+
+class IncidentFilter(UnitCodeFilterMixin, ScopedFilterSet):
+    unit = django_filters.CharFilter(method="filter_unit", label="unit code")
+    year = django_filters.NumberFilter(field_name="date", lookup_expr="year", min_value=1990, max_value=2100)
+    form = django_filters.CharFilter(field_name="forms__key", distinct=True, label="form of abuse (key)")
+    setting = django_filters.CharFilter(field_name="setting__key", label="setting (key)")
+
+    class Meta:
+        model = Incident
+        fields = ["case", "handling", "reported_to_police"]

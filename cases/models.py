@@ -757,3 +757,7 @@ class ChangeRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
+
+
+# Incidents of abuse live in their own module; importing them here registers them with the app.
+from .incidents import AbuseForm, AbuseSetting, Incident  # noqa: E402, F401

@@ -9,7 +9,7 @@ from accounts import scoped_api
 from accounts.scoped_api import ScopedSlugRelatedField
 from locations.models import Unit
 
-from .models import Case, CaseTransition, Category, Child, RiskFactor
+from .models import AbuseForm, AbuseSetting, Case, CaseTransition, Category, Child, Incident, RiskFactor
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
 
@@ -135,3 +135,30 @@ class TransitionRequestSerializer(serializers.Serializer):
     decision_on = serializers.DateField(required=False, allow_null=True, default=None)
     approved_by = serializers.CharField(required=False, allow_blank=True, default="")
     version = serializers.IntegerField(required=False)
+
+
+class IncidentSerializer(SensitiveFieldsMixin, scoped_api.ScopedModelSerializer):
+    """An incident of abuse; ``forms`` and ``setting`` by key, the commune is the case's (read-only)."""
+
+    sensitive_fields = ("perpetrator_relation", "notes")
+    commune = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    forms = ScopedSlugRelatedField(slug_field="key", many=True, queryset=AbuseForm.objects.filter(is_active=True))
+    setting = ScopedSlugRelatedField(slug_field="key", queryset=AbuseSetting.objects.filter(is_active=True))
+
+    class Meta:
+        model = Incident
+        fields = [
+            "id",
+            "case",
+            "date",
+            "commune",
+            "forms",
+            "setting",
+            "perpetrator_relation",
+            "reported_to_police",
+            "handling",
+            "notes",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"forms": {"allow_empty": False}}

@@ -12,7 +12,7 @@ from accounts.scope import Scope, ScopedQuerySet
 
 
 class Kind(models.TextChoices):
-    """The six kinds of import file (stable keys)."""
+    """The kinds of import file (stable keys)."""
 
     CHILDREN = "children", _("Children (survey)")
     COMMUNE_STATS = "commune_stats", _("Commune statistics")
@@ -20,6 +20,7 @@ class Kind(models.TextChoices):
     CASES = "cases", _("Cases")
     EVENTS = "events", _("Outreach events")
     ATTENDANCE = "attendance", _("Day-care attendance")
+    INCIDENTS = "incidents", _("Incidents of abuse")
 
 
 class ImportJobQuerySet(ScopedQuerySet):

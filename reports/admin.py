@@ -19,17 +19,21 @@ from django.utils.translation import gettext as _
 
 from accounts.scoped_admin import ScopedModelAdmin
 
-from . import charts
+from .abuse import abuse_report
+from .abuse_tables import abuse_charts, abuse_content, abuse_filename, abuse_heading, abuse_tables
 from .area import ReportRequestError, ReportUnitNotFound, resolve_area
+from .documents import annual_report_file
 from .exports import as_json_text, download, table_csv, tables_xlsx
 from .filtered import REPORTS
 from .forms import AnnualSummaryForm
 from .models import Report
 from .narrative import agency, annual_narrative
 from .summary import annual_summary
+from .summary_charts import summary_charts
 from .summary_tables import summary_content, summary_filename, summary_heading, summary_tables
 
 FORMATS = {"xlsx", "csv", "json"}
+DOCUMENT_FORMATS = {"docx", "pdf"}
 
 
 def can_view_reports(request: HttpRequest) -> bool:
@@ -57,6 +61,7 @@ class ReportAdmin(ScopedModelAdmin):
         view = self.permission_view
         return [
             path("", view(self.annual_view), name="reports_report_changelist"),
+            path("abuse/", view(self.abuse_view), name="reports_report_abuse"),
             path("filtered/<slug:name>/", view(self.filtered_view), name="reports_report_filtered"),
         ]
 
@@ -89,6 +94,8 @@ class ReportAdmin(ScopedModelAdmin):
             raise Http404(str(exc)) from exc
         summary = annual_summary(user=request.user, area=area)
         fmt = request.GET.get("format")
+        if fmt in DOCUMENT_FORMATS:
+            return annual_report_file(summary=summary, fmt=fmt, user=request.user).response()
         if fmt in FORMATS:
             try:
                 content = summary_content(summary, fmt, table=request.GET.get("table", "summary"))
@@ -111,6 +118,45 @@ class ReportAdmin(ScopedModelAdmin):
             }
         )
         return TemplateResponse(request, "admin/reports/annual_summary.html", context)
+
+    def abuse_view(self, request: HttpRequest) -> HttpResponse:
+        """Children abused in the year, by sex, age group, form, setting and unit, with a chart."""
+        if not can_view_reports(request):
+            raise PermissionDenied
+        year = request.GET.get("year") or str(timezone.localdate().year)
+        unit = request.GET.get("unit", "")
+        context = self._context(request, _("Children abused"))
+        context["form"] = AnnualSummaryForm(initial={"unit": unit, "year": year}, user=request.user)
+        try:
+            area = resolve_area(user=request.user, unit_code=unit, year=year, edition=request.GET.get("edition"))
+        except ReportRequestError as exc:
+            context["error"] = str(exc)
+            return TemplateResponse(request, "admin/reports/abuse.html", context, status=400)
+        except ReportUnitNotFound as exc:
+            raise Http404(str(exc)) from exc
+        report = abuse_report(user=request.user, area=area)
+        fmt = request.GET.get("format")
+        if fmt in FORMATS:
+            try:
+                content = abuse_content(report, fmt, table=request.GET.get("table", "summary"))
+            except ValueError as exc:
+                raise Http404(str(exc)) from exc
+            suffix = f"-{request.GET['table']}" if fmt == "csv" and request.GET.get("table") else ""
+            return download(content, filename=abuse_filename(report) + suffix, fmt=fmt)
+        query = request.GET.copy()
+        query.pop("format", None)
+        query.pop("table", None)
+        query["year"] = str(area.year)
+        context.update(
+            {
+                "report": report,
+                "heading": abuse_heading(report),
+                "tables": abuse_tables(report),
+                "charts": abuse_charts(report),
+                "query": query.urlencode(),
+            }
+        )
+        return TemplateResponse(request, "admin/reports/abuse.html", context)
 
     def filtered_view(self, request: HttpRequest, name: str) -> HttpResponse:
         if not can_view_reports(request):
@@ -159,37 +205,3 @@ def _errors(filterset) -> str:
         f"{filterset.form.fields[f].label if f in filterset.form.fields else f}: {' '.join(e)}"
         for f, e in filterset.errors.items()
     )
-
-
-def summary_charts(summary) -> list:
-    """Bar chart of models and cases per unit of the breakdown, outreach and day-care per month."""
-    months = [f"{m:02d}" for m in range(1, 13)]
-    result = []
-    if summary.breakdown:
-        names = [row.name for row in summary.breakdown]
-        result.append(
-            charts.bar_chart(
-                _("Protection models and children under case management"),
-                names,
-                [
-                    (_("Systems active"), [r.figures["cbcp_models_total"] for r in summary.breakdown]),
-                    (_("Other community models"), [r.figures["community_models_total"] for r in summary.breakdown]),
-                    (_("Children managed"), [r.figures["children_managed"] for r in summary.breakdown]),
-                ],
-            )
-        )
-    result.append(
-        charts.line_chart(
-            _("Outreach participants per month"),
-            months,
-            [(_("Participants"), [summary.outreach_by_month[m]["participants"] for m in range(1, 13)])],
-        )
-    )
-    result.append(
-        charts.line_chart(
-            _("Day-care: average children present per day, by month"),
-            months,
-            [(_("Children present"), [summary.daycare_by_month[m] for m in range(1, 13)])],
-        )
-    )
-    return result

@@ -1,4 +1,4 @@
-"""``GET /api/v1/reports/annual/?unit=CODE&year=YEAR``: the annual summary as JSON (SPEC §7)."""
+"""``GET /api/v1/reports/annual/`` and ``GET /api/v1/reports/abuse/`` (``?unit=CODE&year=YEAR``) as JSON."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from rest_framework.response import Response
 
 from accounts.scoped_api import ScopedAPIView
 
-from .area import ReportRequestError, ReportUnitNotFound, resolve_area
+from .abuse import abuse_report
+from .area import ReportArea, ReportRequestError, ReportUnitNotFound, resolve_area
 from .summary import annual_summary
 
 
@@ -37,18 +38,42 @@ class AnnualSummaryView(ScopedAPIView):
         responses={200: OpenApiTypes.OBJECT},
     )
     def get(self, request: Request) -> Response:
-        try:
-            area = resolve_area(
-                user=request.user,
-                unit_code=request.query_params.get("unit", ""),
-                year=request.query_params.get("year"),
-                edition=request.query_params.get("edition"),
-            )
-        except ReportRequestError as exc:
-            raise ValidationError({"detail": str(exc)}) from exc
-        except ReportUnitNotFound as exc:
-            raise NotFound(str(exc)) from exc
-        return Response(annual_summary(user=request.user, area=area).as_json())
+        return Response(annual_summary(user=request.user, area=requested_area(request)).as_json())
 
 
-urlpatterns = [path("reports/annual/", AnnualSummaryView.as_view(), name="reports-annual")]
+def requested_area(request: Request) -> ReportArea:
+    """The area of ``?unit=&year=&edition=``: 400 for a malformed parameter, 404 out of scope."""
+    try:
+        return resolve_area(
+            user=request.user,
+            unit_code=request.query_params.get("unit", ""),
+            year=request.query_params.get("year"),
+            edition=request.query_params.get("edition"),
+        )
+    except ReportRequestError as exc:
+        raise ValidationError({"detail": str(exc)}) from exc
+    except ReportUnitNotFound as exc:
+        raise NotFound(str(exc)) from exc
+
+
+class AbuseReportView(ScopedAPIView):
+    """Children abused in a unit and year of the user's scope (counts only, no names)."""
+
+    permission_classes = [IsAuthenticated, CanViewReports]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("unit", OpenApiTypes.STR, description="Unit code; empty: the user's own unit."),
+            OpenApiParameter("year", OpenApiTypes.INT, required=True),
+            OpenApiParameter("edition", OpenApiTypes.STR, enum=["legacy", "current"]),
+        ],
+        responses={200: OpenApiTypes.OBJECT},
+    )
+    def get(self, request: Request) -> Response:
+        return Response(abuse_report(user=request.user, area=requested_area(request)).as_json())
+
+
+urlpatterns = [
+    path("reports/annual/", AnnualSummaryView.as_view(), name="reports-annual"),
+    path("reports/abuse/", AbuseReportView.as_view(), name="reports-abuse"),
+]

@@ -1,11 +1,17 @@
-"""Charts drawn on the server as inline SVG: no script, no CDN, printable.
+"""Report charts drawn on the server with matplotlib: SVG inline in pages, PNG in documents.
 
-Each function returns safe markup (``SafeString``); every label goes through ``escape``.
+No script and no CDN: the page embeds the SVG (``{{ chart }}``), printable as it is. The layout
+engine of matplotlib ("constrained") keeps the title, the legend (below the plot) and the
+rotated unit names apart however long they are.
 """
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -13,105 +19,107 @@ from django.utils.safestring import SafeString, mark_safe
 from .numbers import format_decimal
 
 PALETTE = ["#2b6cb0", "#dd6b20", "#38a169", "#805ad5"]
-WIDTH, HEIGHT = 720, 300
-LEFT, RIGHT, TOP, BOTTOM = 50, 10, 30, 90
+WIDTH_IN, HEIGHT_IN = 9.0, 4.2
+# Long unit names are cut so that the axis keeps some room for the bars.
+LABEL_LIMIT = 28
+
+Series = Sequence[tuple[str, Sequence[float | None]]]
 
 
-def _scale(values: Sequence[float | None]) -> float:
-    top = max([v for v in values if v is not None] or [0])
-    if top <= 0:
-        return 1.0
-    # A round upper bound (1, 2, 5 × 10^n) so that the grid lines read well.
-    magnitude = 10 ** (len(str(int(top))) - 1)
-    for step in (1, 2, 5, 10):
-        if top <= step * magnitude:
-            return float(step * magnitude)
-    return float(top)
+@dataclass(frozen=True)
+class Chart:
+    """A bar or line chart; ``svg()`` for pages, ``png()`` for documents, ``{{ chart }}`` in templates."""
+
+    kind: str
+    title: str
+    labels: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float | None, ...]], ...]
+
+    def __str__(self) -> str:
+        # Templates turn a value into text before escaping it: the text is the safe SVG.
+        return self.svg()
+
+    def __html__(self) -> str:
+        return self.svg()
+
+    def svg(self) -> SafeString:
+        from matplotlib import rc_context
+
+        buffer = io.StringIO()
+        # Text stays text (smaller, selectable, read by screen readers); fixed ids give the same
+        # markup for the same figures.
+        with rc_context({"svg.fonttype": "none", "svg.hashsalt": "report-chart"}):
+            self._figure().savefig(buffer, format="svg", metadata={"Date": None})
+        return mark_safe(_inline_svg(buffer.getvalue(), self.title))  # produced by matplotlib, title escaped
+
+    def png(self, dpi: int = 150) -> bytes:
+        buffer = io.BytesIO()
+        self._figure().savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+        return buffer.getvalue()
+
+    def _figure(self) -> Any:
+        # Imported here: matplotlib takes a moment to load and only charts need it.
+        from matplotlib.figure import Figure
+        from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+        figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), layout="constrained")
+        axes = figure.add_subplot()
+        axes.set_title(self.title, fontsize=12, fontweight="bold", loc="left")
+        positions = list(range(len(self.labels)))
+        if self.kind == "bar":
+            width = 0.8 / max(len(self.series), 1)
+            for i, (name, values) in enumerate(self.series):
+                offsets = [p - 0.4 + width * (i + 0.5) for p in positions]
+                axes.bar(offsets, [v or 0 for v in values], width=width, label=name, color=PALETTE[i % len(PALETTE)])
+        else:
+            for i, (name, values) in enumerate(self.series):
+                # A None value leaves a gap in the line (NaN is not drawn).
+                points = [float("nan") if v is None else v for v in values]
+                axes.plot(positions, points, marker="o", label=name, color=PALETTE[i % len(PALETTE)])
+        axes.set_xticks(positions, [label[:LABEL_LIMIT] for label in self.labels])
+        # The same margins whatever the values (gaps at either end included).
+        axes.set_xlim(-0.6, max(len(positions) - 0.4, 0.4))
+        if self.kind == "bar" and len(self.labels) > 4:
+            axes.tick_params(axis="x", labelrotation=35)
+            for tick in axes.get_xticklabels():
+                tick.set_horizontalalignment("right")
+        axes.yaxis.set_major_locator(MaxNLocator(nbins=5, integer=self._integers()))
+        axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _pos: format_decimal(value)))
+        axes.set_ylim(bottom=0)
+        axes.grid(axis="y", color="#dddddd")
+        axes.set_axisbelow(True)
+        for side in ("top", "right"):
+            axes.spines[side].set_visible(False)
+        if self.series:
+            figure.legend(loc="outside lower center", ncols=min(len(self.series), 4), frameon=False)
+        return figure
+
+    def _integers(self) -> bool:
+        return all(v is None or float(v).is_integer() for _name, values in self.series for v in values)
 
 
-def _frame(title: str, top: float, legend: list[tuple[str, str]]) -> list[str]:
-    plot_h = HEIGHT - TOP - BOTTOM
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'class="report-chart" aria-label="{escape(title)}">',
-        f"<title>{escape(title)}</title>",
-        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
-    ]
-    for i in range(5):
-        y = TOP + plot_h - plot_h * i / 4
-        parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>')
-        parts.append(
-            f'<text x="{LEFT - 4}" y="{y + 4:.1f}" font-size="10" text-anchor="end">'
-            f"{escape(format_decimal(top * i / 4))}</text>"
-        )
-    x = WIDTH - RIGHT
-    for label, color in reversed(legend):
-        x -= 8 + 7 * len(label) + 14
-        parts.append(f'<rect x="{x}" y="6" width="10" height="10" fill="{color}"/>')
-        parts.append(f'<text x="{x + 14}" y="15" font-size="11">{escape(label)}</text>')
-    return parts
+def _inline_svg(document: str, title: str) -> str:
+    """The ``<svg>`` element alone (no XML prolog), with the page's class and an accessible name."""
+    svg = document[document.index("<svg") :]
+    svg = re.sub(r'\s(width|height)="[^"]*"', "", svg[: svg.index(">")], count=2) + svg[svg.index(">") :]
+    label = escape(title)
+    return svg.replace("<svg", f'<svg class="report-chart" role="img" aria-label="{label}"', 1)
 
 
-def bar_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[float]]]) -> SafeString:
+def _chart(kind: str, title: str, labels: Sequence[str], series: Series) -> Chart:
+    return Chart(
+        kind=kind,
+        title=str(title),
+        labels=tuple(str(label) for label in labels),
+        series=tuple((str(name), tuple(values)) for name, values in series),
+    )
+
+
+def bar_chart(title: str, categories: Sequence[str], series: Series) -> Chart:
     """Grouped bars: one group per category, one bar per series."""
-    legend = [(str(name), PALETTE[i % len(PALETTE)]) for i, (name, _values) in enumerate(series)]
-    top = _scale([v for _name, values in series for v in values])
-    parts = _frame(title, top, legend)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    group_w = plot_w / max(len(categories), 1)
-    bar_w = group_w * 0.8 / max(len(series), 1)
-    for c, category in enumerate(categories):
-        x0 = LEFT + c * group_w + group_w * 0.1
-        for s, (name, values) in enumerate(series):
-            value = values[c] or 0
-            h = plot_h * value / top
-            parts.append(
-                f'<rect x="{x0 + s * bar_w:.1f}" y="{TOP + plot_h - h:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                f'fill="{legend[s][1]}"><title>{escape(category)}: {escape(name)} {escape(format_decimal(value))}'
-                "</title></rect>"
-            )
-        cx, cy = LEFT + c * group_w + group_w / 2, TOP + plot_h + 10
-        parts.append(
-            f'<text x="{cx:.1f}" y="{cy:.1f}" font-size="10" text-anchor="end" '
-            f'transform="rotate(-40 {cx:.1f} {cy:.1f})">{escape(category[:28])}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every piece of text above is escaped
+    return _chart("bar", title, categories, series)
 
 
-def line_chart(title: str, labels: Sequence[str], series: Sequence[tuple[str, Sequence[float | None]]]) -> SafeString:
+def line_chart(title: str, labels: Sequence[str], series: Series) -> Chart:
     """Lines with dots; a ``None`` value leaves a gap."""
-    legend = [(str(name), PALETTE[i % len(PALETTE)]) for i, (name, _values) in enumerate(series)]
-    top = _scale([v for _name, values in series for v in values])
-    parts = _frame(title, top, legend)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
-    step = plot_w / max(len(labels), 1)
-    for s, (name, values) in enumerate(series):
-        color = legend[s][1]
-        points = []
-        for i, value in enumerate(values):
-            if value is None:
-                if len(points) > 1:
-                    parts.append(_polyline(points, color))
-                points = []
-                continue
-            x, y = LEFT + step * (i + 0.5), TOP + plot_h - plot_h * value / top
-            points.append((x, y))
-            parts.append(
-                f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{color}"><title>{escape(labels[i])}: '
-                f"{escape(name)} {escape(format_decimal(value))}</title></circle>"
-            )
-        if len(points) > 1:
-            parts.append(_polyline(points, color))
-    for i, label in enumerate(labels):
-        parts.append(
-            f'<text x="{LEFT + step * (i + 0.5):.1f}" y="{TOP + plot_h + 16}" font-size="10" '
-            f'text-anchor="middle">{escape(label)}</text>'
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))  # every piece of text above is escaped
-
-
-def _polyline(points: list[tuple[float, float]], color: str) -> str:
-    coords = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-    return f'<polyline points="{coords}" fill="none" stroke="{color}" stroke-width="2"/>'
+    return _chart("line", title, labels, series)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 
 from locations.models import Unit
@@ -31,7 +33,7 @@ LABELS = {
 
 KINDS = {"success_rate": "percent", "daycare_avg_daily_attendance": "decimal"}
 
-LEVEL_LABELS = {
+LEVEL_LABELS: dict[str, Any] = {
     Unit.Level.PROVINCE: _("Province"),
     Unit.Level.DISTRICT: _("District"),
     Unit.Level.COMMUNE: _("Commune"),

@@ -242,3 +242,14 @@ def build_import_job(commune: Unit):
     job.file.save("tre-em.csv", ContentFile(b"survey_year\n"), save=False)
     job.save()
     return job
+
+
+@builds("cases.Incident")
+def build_incident(commune: Unit):
+    from cases.models import AbuseForm, AbuseSetting, Incident
+
+    incident = Incident.objects.create(
+        case=build_case(commune), date=dt.date(2020, 5, 10), setting=AbuseSetting.objects.get(key="family")
+    )
+    incident.forms.set([AbuseForm.objects.get(key="violence")])
+    return incident

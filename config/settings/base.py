@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "import_export",
     "django_tasks_db",
+    "documents",
     "locations",
     "accounts",
     "cases",
@@ -231,6 +232,13 @@ AGENCY_ADDRESS = os.environ.get("AGENCY_ADDRESS", "")
 AGENCY_SIGNATORY = os.environ.get("AGENCY_SIGNATORY", "")
 # Filtered reports hide counts below this from aggregate-only roles (viewers); 0 turns it off.
 REPORT_MIN_CELL = env_int("REPORT_MIN_CELL", 5)
+# Official documents: the governing body printed above the agency, the signatory's position,
+# and the place written before the date ("Kon Tum, ngày 25 tháng 3 năm 2014").
+AGENCY_PARENT = os.environ.get("AGENCY_PARENT", "UBND tỉnh Kon Tum")
+AGENCY_SIGNATORY_TITLE = os.environ.get("AGENCY_SIGNATORY_TITLE", "Giám đốc")
+AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Kon Tum")
+# Age bands of the abuse report, in completed years at the incident ("0-5,6-10,11-15").
+ABUSE_AGE_GROUPS = os.environ.get("ABUSE_AGE_GROUPS", "0-5,6-10,11-15")
 
 LOGGING = {
     "version": 1,

@@ -1,4 +1,4 @@
-"""The six kinds of import file (SPEC §6), by key."""
+"""The kinds of import file, by key."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from .cases import CasesSpec
 from .children import ChildrenSpec
 from .commune_stats import CommuneStatsSpec
 from .events import EventsSpec
+from .incidents import IncidentsSpec
 from .models import ModelsSpec
 
 SPECS: dict[str, type[KindSpec]] = {
-    spec.kind: spec for spec in (ChildrenSpec, CommuneStatsSpec, ModelsSpec, CasesSpec, EventsSpec, AttendanceSpec)
+    spec.kind: spec
+    for spec in (ChildrenSpec, CommuneStatsSpec, ModelsSpec, CasesSpec, EventsSpec, AttendanceSpec, IncidentsSpec)
 }
 
 

@@ -1,4 +1,8 @@
-"""``manage.py annual_report --unit CODE --year YEAR [--user USERNAME] [--format …] [--output FILE]``."""
+"""``manage.py annual_report --unit CODE --year YEAR [--user USERNAME] [--format …] [--output FILE]``.
+
+``--format docx|pdf`` gives the official report (heading, narrative, tables, charts); a binary
+format without ``--output`` goes to standard output as bytes.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from documents.render import FORMATS as DOCUMENT_FORMATS
 from reports.area import ReportRequestError, ReportUnitNotFound, resolve_area
+from reports.documents import annual_report_file
 from reports.summary import annual_summary
 from reports.summary_tables import summary_content
 
-FORMATS = ["json", "csv", "xlsx", "text"]
+FORMATS = ["json", "csv", "xlsx", "text", *DOCUMENT_FORMATS]
 
 
 class Command(BaseCommand):
@@ -38,12 +44,20 @@ class Command(BaseCommand):
         except (ReportRequestError, ReportUnitNotFound) as exc:
             raise CommandError(str(exc)) from exc
         summary = annual_summary(user=user, area=area)
-        try:
-            content = summary_content(summary, options["format"], table=options["table"])
-        except ValueError as exc:
-            raise CommandError(_("Unknown table “%(name)s”.") % {"name": options["table"]}) from exc
-        if options["output"]:
-            path = Path(options["output"])
+        content: str | bytes
+        if options["format"] in DOCUMENT_FORMATS:
+            content = annual_report_file(summary=summary, fmt=options["format"], user=user).content
+        else:
+            try:
+                content = summary_content(summary, options["format"], table=options["table"])
+            except ValueError as exc:
+                raise CommandError(_("Unknown table “%(name)s”.") % {"name": options["table"]}) from exc
+        self.write(content, fmt=options["format"], output=options["output"])
+
+    def write(self, content: str | bytes, *, fmt: str, output: str | None) -> None:
+        """``content`` to the ``output`` file, or to standard output."""
+        if output:
+            path = Path(output)
             if isinstance(content, bytes):
                 path.write_bytes(content)
             else:
@@ -51,7 +65,7 @@ class Command(BaseCommand):
             self.stderr.write(_("Written to %(path)s") % {"path": path})
         elif isinstance(content, str):
             self.stdout.write(content, ending="" if content.endswith("\n") else "\n")
-        elif options["format"] == "csv":
+        elif fmt == "csv":
             # The CSV of the download, byte-order mark included, through the command's own output.
             self.stdout.write(content.decode("utf-8"), ending="")
         else:
