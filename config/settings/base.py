@@ -151,8 +151,23 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = "media/"
+# Stored files are never served from MEDIA_URL (no URL maps it): they leave only through the
+# protected download view (accounts.downloads), which links every file field to itself.
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# In production the web server sends the files: the download view answers with an
+# X-Accel-Redirect to this internal location (nginx: `location /protected/ { internal; ... }`).
+# Empty: the view sends the file itself.
+PROTECTED_MEDIA_REDIRECT = os.environ.get("PROTECTED_MEDIA_REDIRECT", "")
+if PROTECTED_MEDIA_REDIRECT and not PROTECTED_MEDIA_REDIRECT.startswith("/"):
+    raise ImproperlyConfigured(
+        f"PROTECTED_MEDIA_REDIRECT must be a path such as /protected/, got {PROTECTED_MEDIA_REDIRECT!r}"
+    )
+# Import files hold personal IDs and phones: deleted when the job is over, and any left (a
+# preview never committed) after this many days by `manage.py sweep_imports`.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7)
+if IMPORT_FILE_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("IMPORT_FILE_RETENTION_DAYS must not be negative")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
