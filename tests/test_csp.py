@@ -136,3 +136,7 @@ def test_pages_raise_no_policy_violation_in_a_browser(live_server, cast, units, 
     browser.get(live_server.url + reverse("admin:reports_report_changelist") + "?unit=legacy-62&year=2024")
     assert len(browser.find_elements(By.CSS_SELECTOR, "svg.report-chart")) == 3
     assert browser.execute_script("return typeof window.print") == "function"
+    # And the policy is really in force: a script slipped into the page does not run.
+    injected = "var s = document.createElement('script'); s.textContent = 'window.__ran = 1';"
+    injected += " document.body.appendChild(s); return window.__ran === undefined;"
+    assert browser.execute_script(injected) is True
