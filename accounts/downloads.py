@@ -30,7 +30,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.core import checks
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -49,7 +49,8 @@ class ProtectedFieldFile(FieldFile):
 
     @property
     def url(self) -> str:
-        self._require_file()
+        if not self:
+            raise ValueError(f"The '{self.field.name}' attribute has no file associated with it.")
         if self.instance.pk is None:
             raise ValueError("An unsaved record has no download address.")
         return download_url(self.instance, self.field.name)
@@ -90,7 +91,7 @@ def record_download(*, request: HttpRequest, user: Any, instance: models.Model, 
 
 def protected_file_view(
     request: HttpRequest, app_label: str, model_name: str, pk: int, field_name: str
-) -> HttpResponse:
+) -> HttpResponse | FileResponse:
     user = _signed_in_user(request)
     if user is None:
         return redirect_to_login(request.get_full_path())
@@ -99,25 +100,27 @@ def protected_file_view(
         raise PermissionDenied
     try:
         instance = scoped_queryset(model).visible_to(user).get(pk=pk)
-    except (model.DoesNotExist, ValueError, ValidationError):
+    except (ObjectDoesNotExist, ValueError, ValidationError):
         raise Http404 from None
     stored: FieldFile = getattr(instance, field.attname)
-    if not stored or not stored.storage.exists(stored.name):
+    if not stored.name or not stored.storage.exists(stored.name):
         raise Http404
     record_download(request=request, user=user, instance=instance, field_name=field.name)
     return file_response(stored)
 
 
-def file_response(stored: FieldFile) -> HttpResponse:
+def file_response(stored: FieldFile) -> HttpResponse | FileResponse:
     """The answer that hands ``stored`` to the browser as a download it will not run."""
-    filename = PurePosixPath(stored.name).name
+    name = str(stored.name)
+    filename = PurePosixPath(name).name
     redirect = getattr(settings, "PROTECTED_MEDIA_REDIRECT", "")
+    response: HttpResponse | FileResponse
     if redirect:
         content_type = mimetypes.guess_type(filename)[0] or "application/octet-stream"
-        response: HttpResponse = HttpResponse(content_type=content_type)
-        response["X-Accel-Redirect"] = f"{redirect.rstrip('/')}/{quote(stored.name)}"
+        response = HttpResponse(content_type=content_type)
+        response["X-Accel-Redirect"] = f"{redirect.rstrip('/')}/{quote(name)}"
     else:
-        response = FileResponse(stored.storage.open(stored.name, "rb"), as_attachment=True, filename=filename)
+        response = FileResponse(stored.storage.open(name, "rb"), as_attachment=True, filename=filename)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox"

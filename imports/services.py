@@ -93,7 +93,7 @@ def import_job_create(*, user: Any, kind: str, file: IO[bytes], file_name: str) 
     except BaseException:
         # No record names the file: it must not stay on disk (the retention sweep catches
         # the rarer case of an outer transaction rolled back later).
-        job.file.storage.delete(job.file.name)
+        job.file.storage.delete(str(job.file.name))
         raise
     return job
 

@@ -86,7 +86,7 @@ def test_downloads_keep_their_own_sandbox_policy(cast, client_for, units, settin
     attachment = build_case_attachment(units.quang_trung)
     response = client_for(cast.commune).get(download_url(attachment, "file"))
     assert response["Content-Security-Policy"] == "sandbox"
-    response.close()
+    b"".join(response.streaming_content) if response.streaming else response.content
 
 
 @pytest.mark.browser

@@ -14,9 +14,8 @@ from tests.scope_world import PDF, build_attachment, build_case_attachment, buil
 
 
 def _body(response) -> bytes:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
-    return content
+    # Reading a streamed answer to its end closes it (and its file) the way a server does.
+    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 @pytest.fixture

@@ -130,4 +130,4 @@ def test_viewer_cannot_download_an_import_file(cast, media, client_for):
     response = client_for(cast.commune).get(url)
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="tre-em.csv"'
-    response.close()
+    b"".join(response.streaming_content) if response.streaming else response.content
