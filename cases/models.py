@@ -11,7 +11,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
+from accounts.uploads import RandomName, validate_document
 from locations.fields import NameField
 from locations.models import ReformTracked
 from locations.text import fold, nfc
@@ -498,7 +500,13 @@ class SupportPlan(models.Model):
     decision_no = models.CharField(_("approval decision number"), max_length=100, blank=True)
     decision_on = models.DateField(_("approval decision date"), null=True, blank=True)
     approved_by = models.CharField(_("approved by"), max_length=150, blank=True, help_text=_("Commune chairman."))
-    document = models.FileField(_("decision document"), upload_to="cases/plans/%Y/", blank=True)
+    document = ProtectedFileField(
+        _("decision document"),
+        upload_to=RandomName("cases/plans"),
+        max_length=255,
+        blank=True,
+        validators=[validate_document],
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -662,7 +670,9 @@ class CaseAttachment(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
     title = models.CharField(_("title"), max_length=255)
     form = models.CharField(_("form"), max_length=2, choices=CaseForm.Form.choices, blank=True)
-    file = models.FileField(_("file"), upload_to="cases/attachments/%Y/")
+    file = ProtectedFileField(
+        _("file"), upload_to=RandomName("cases/attachments"), max_length=255, validators=[validate_document]
+    )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

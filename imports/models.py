@@ -8,7 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
+from accounts.uploads import RandomName
 
 
 class Kind(models.TextChoices):
@@ -53,7 +55,9 @@ class ImportJob(models.Model):
         DONE = "done", _("Done")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    file = models.FileField(_("file"), upload_to="imports/%Y/%m/", max_length=255)
+    # Personal IDs and phones: deleted once the job is over (see ``imports.services``); the
+    # record keeps the file's name and hash. Empty after that.
+    file = ProtectedFileField(_("file"), upload_to=RandomName("imports"), max_length=255, blank=True)
     file_name = models.CharField(_("file name"), max_length=255)
     file_hash = models.CharField(_("SHA-256 of the file"), max_length=64, db_index=True)
     file_size = models.PositiveBigIntegerField(_("file size"), default=0)

@@ -86,9 +86,15 @@ def import_job_create(*, user: Any, kind: str, file: IO[bytes], file_name: str) 
         language=translation.get_language() or settings.LANGUAGE_CODE,
     )
     ensure_in_scope(job, user)
-    job.file.save(Path(file_name).name, File(file), save=False)
     job.full_clean()
-    job.save()
+    job.file.save(Path(file_name).name, File(file), save=False)
+    try:
+        job.save()
+    except BaseException:
+        # No record names the file: it must not stay on disk (the retention sweep catches
+        # the rarer case of an outer transaction rolled back later).
+        job.file.storage.delete(str(job.file.name))
+        raise
     return job
 
 
@@ -114,7 +120,20 @@ def import_job_commit(*, job: ImportJob, user: Any, background: bool | None = No
     ensure_in_scope(job, user)
     if job.status != ImportJob.Status.VALID:
         raise ValidationError(_("Only a checked file without errors can be imported."))
+    if not job.file:
+        raise ValidationError(file_gone_message())
     return import_job_start(job=job, commit=True, background=background)
+
+
+def _file_gone_message_in(language: str) -> str:
+    with translation.override(language):
+        return file_gone_message()
+
+
+def file_gone_message() -> str:
+    return _("The uploaded file is no longer kept (files are deleted %(days)s days after upload); upload it again.") % {
+        "days": retention_days()
+    }
 
 
 def import_job_run(*, job: ImportJob, commit: bool) -> ImportJob:
@@ -123,6 +142,16 @@ def import_job_run(*, job: ImportJob, commit: bool) -> ImportJob:
     Not atomic on purpose: progress and the final status are recorded outside the
     pipeline's transaction, so a failure leaves the data as it was and the job says so.
     """
+    if not job.file:
+        # Its file was swept after the retention period (a preview never committed).
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED,
+            phase=ImportJob.Phase.DONE,
+            message=_file_gone_message_in(job.language),
+            finished_at=timezone.now(),
+        )
+        job.refresh_from_db()
+        return job
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportJob.Status.RUNNING,
@@ -151,6 +180,7 @@ def import_job_run(*, job: ImportJob, commit: bool) -> ImportJob:
             message=f"{type(exc).__name__}: {exc}"[:2000],
             finished_at=timezone.now(),
         )
+        import_job_discard_file(job=job)
         raise
     finally:
         reporter.close()
@@ -180,9 +210,70 @@ def import_job_run(*, job: ImportJob, commit: bool) -> ImportJob:
         finished_at=timezone.now(),
         committed_at=timezone.now() if result.committed else None,
     )
+    if status != ImportJob.Status.VALID:
+        # Committed, or refused (errors, unusable): the file has served its purpose. A valid
+        # preview keeps it until the commit reads it again.
+        import_job_discard_file(job=job)
     job.refresh_from_db()
     job.result = result  # type: ignore[attr-defined]
     return job
+
+
+def retention_days() -> int:
+    """Days an import file is kept at most (``IMPORT_FILE_RETENTION_DAYS``, default 7)."""
+    return int(getattr(settings, "IMPORT_FILE_RETENTION_DAYS", 7))
+
+
+def import_job_discard_file(*, job: ImportJob) -> None:
+    """Delete the job's uploaded file (personal IDs, phones); the record keeps its name and hash.
+
+    The stored file goes once the change of the record is committed, so a rolled-back status
+    never points at a file that is gone.
+    """
+    name = ImportJob.objects.filter(pk=job.pk).values_list("file", flat=True).first()
+    if not name:
+        return
+    ImportJob.objects.filter(pk=job.pk).update(file="")
+    storage = job.file.storage
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+IMPORT_FILES_DIR = "imports"
+
+
+def import_files_sweep(*, now: dt.datetime | None = None) -> int:
+    """Delete import files older than ``IMPORT_FILE_RETENTION_DAYS``; returns how many.
+
+    Those of jobs never committed (a valid preview left as it was, a job whose worker died)
+    and any file under ``imports/`` that no job names (an upload whose record was rolled back).
+    A running job keeps its file.
+    """
+    now = now or timezone.now()
+    cutoff = now - dt.timedelta(days=retention_days())
+    swept = 0
+    old_jobs = ImportJob.objects.filter(created_at__lt=cutoff).exclude(file="").exclude(status=ImportJob.Status.RUNNING)
+    for job in old_jobs.only("pk", "file").iterator():
+        import_job_discard_file(job=job)
+        swept += 1
+    storage = ImportJob._meta.get_field("file").storage
+    named = set(ImportJob.objects.exclude(file="").values_list("file", flat=True))
+    for name in _stored_files(storage, IMPORT_FILES_DIR):
+        if name not in named and storage.get_modified_time(name) < cutoff:
+            storage.delete(name)
+            swept += 1
+    return swept
+
+
+def _stored_files(storage: Any, directory: str) -> list[str]:
+    """Names of every file below ``directory`` of ``storage`` (none when it does not exist)."""
+    try:
+        directories, files = storage.listdir(directory)
+    except FileNotFoundError:
+        return []
+    found = [f"{directory}/{name}" for name in files]
+    for sub in directories:
+        found += _stored_files(storage, f"{directory}/{sub}")
+    return found
 
 
 def import_jobs_sweep(*, now: dt.datetime | None = None) -> int:

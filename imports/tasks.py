@@ -15,7 +15,7 @@ from __future__ import annotations
 from django.tasks import task
 
 from .models import ImportJob
-from .services import import_job_run, import_jobs_sweep
+from .services import import_files_sweep, import_job_run, import_jobs_sweep
 
 
 @task
@@ -28,5 +28,8 @@ def run_import_job(job_id: int, commit: bool) -> str:
 
 @task
 def sweep_stale_imports() -> int:
-    """Mark jobs whose worker died as failed (schedule it, e.g. every few minutes)."""
-    return import_jobs_sweep()
+    """Mark jobs whose worker died as failed and delete import files past their retention
+    (schedule it, e.g. every few minutes)."""
+    swept = import_jobs_sweep()
+    import_files_sweep()
+    return swept

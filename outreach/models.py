@@ -6,12 +6,13 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
+from accounts.uploads import RandomName, validate_document
 from locations.models import ReformTracked
 
 
@@ -117,10 +118,6 @@ class OutreachEvent(ReformTracked):
             raise ValidationError(errors)
 
 
-# Photos and attendance sheets; nothing a browser would run.
-ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "heic", "pdf", "doc", "docx", "xls", "xlsx"]
-
-
 class EventAttachment(models.Model):
     """A photo or attendance sheet of an event."""
 
@@ -129,10 +126,12 @@ class EventAttachment(models.Model):
     event = models.ForeignKey(
         OutreachEvent, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("event")
     )
-    file = models.FileField(
+    # Photos and attendance sheets, accepted by their content: nothing a browser would run.
+    file = ProtectedFileField(
         _("file"),
-        upload_to="outreach/%Y/%m/",
-        validators=[FileExtensionValidator(ATTACHMENT_EXTENSIONS)],
+        upload_to=RandomName("outreach"),
+        max_length=255,
+        validators=[validate_document],
         help_text=_("A photo or a scanned attendance sheet (JPG, PNG, PDF, Word or Excel)."),
     )
     caption = models.CharField(_("caption"), max_length=255, blank=True)

@@ -17,6 +17,8 @@ from django.db import models
 from locations.models import Unit
 
 _serial = count(1)
+# Stored files of the builders: a (tiny) PDF, as uploads must be.
+PDF = b"%PDF-1.4\n% scan\n"
 BUILDERS: dict[type[models.Model], Callable[[Unit], models.Model]] = {}
 
 
@@ -158,18 +160,26 @@ def build_event(commune: Unit):
 
 @builds("outreach.EventAttachment")
 def build_attachment(commune: Unit):
+    from django.core.files.base import ContentFile
+
     from outreach.models import EventAttachment
 
-    return EventAttachment.objects.create(event=build_event(commune), file="outreach/sheet.pdf", caption="Danh sách")
+    attachment = EventAttachment(event=build_event(commune), caption="Danh sách")
+    attachment.file.save("danh-sach.pdf", ContentFile(PDF), save=False)
+    attachment.save()
+    return attachment
 
 
 @builds("cases.SupportPlan")
 def build_support_plan(commune: Unit):
+    from django.core.files.base import ContentFile
+
     from cases.models import SupportPlan
 
-    return SupportPlan.objects.create(
-        case=build_case(commune), cycle=1, decision_no=f"{n()}/QĐ-UBND", decision_on=dt.date(2020, 6, 1)
-    )
+    plan = SupportPlan(case=build_case(commune), cycle=1, decision_no=f"{n()}/QĐ-UBND", decision_on=dt.date(2020, 6, 1))
+    plan.document.save("quyet-dinh.pdf", ContentFile(PDF), save=False)
+    plan.save()
+    return plan
 
 
 @builds("cases.PlanAction")
@@ -211,7 +221,7 @@ def build_case_attachment(commune: Unit):
     from cases.models import CaseAttachment
 
     attachment = CaseAttachment(case=build_case(commune), title=f"Biên bản {n()}")
-    attachment.file.save("bien-ban.txt", ContentFile(b"scan"), save=False)
+    attachment.file.save("bien-ban.pdf", ContentFile(PDF), save=False)
     attachment.save()
     return attachment
 

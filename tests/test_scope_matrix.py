@@ -230,3 +230,27 @@ def test_units_api_search_shows_nothing_outside_scope(cast, units):
     assert codes == {"23281"}
     client.force_authenticate(cast.no_unit)
     assert client.get("/api/v1/units/").json()["count"] == 0
+
+
+@pytest.mark.parametrize("user_key", sorted(EXPECTED))
+def test_file_downloads_match_the_matrix(world, cast, client_for, user_key):
+    """Every file field: downloadable in scope with the view permission, 404 outside, 403 without it."""
+    from accounts.downloads import download_url, project_file_fields
+
+    user = getattr(cast, user_key)
+    client = client_for(user)
+    checked = 0
+    for model, field in project_file_fields():
+        allowed = user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
+        for key, obj in world[model].items():
+            response = client.get(download_url(obj, field.name))
+            b"".join(response.streaming_content) if response.streaming else response.content
+            if not allowed:
+                assert response.status_code == 403, (model._meta.label, key)
+            elif key in expected(user_key, model):
+                assert response.status_code == 200, (model._meta.label, key, response.status_code)
+                assert response["Content-Disposition"].startswith("attachment;")
+            else:
+                assert response.status_code == 404, (model._meta.label, key, response.status_code)
+            checked += 1
+    assert checked >= 12

@@ -77,6 +77,16 @@ def test_every_scoped_model_has_an_admin_or_is_reached_through_one():
             assert isinstance(model_admin, ScopedModelAdmin), model
 
 
+def test_every_file_field_is_served_by_the_protected_view_only():
+    """Each file field links to the download view (scope, permission) and lives on a scoped model."""
+    from accounts.downloads import ProtectedFileField, check_file_fields, project_file_fields
+
+    fields = project_file_fields()
+    assert fields, "no file field found"
+    assert all(isinstance(field, ProtectedFileField) and model in BUILDERS for model, field in fields)
+    assert check_file_fields() == []
+
+
 def test_every_scoped_model_is_in_the_matrix_world():
     missing = [m._meta.label for m in scoped_models() if m not in BUILDERS]
     assert missing == [], f"add a builder in tests/scope_world.py for: {missing}"

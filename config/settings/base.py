@@ -13,6 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -114,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -159,8 +162,23 @@ FORMAT_MODULE_PATH = ["config.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
-MEDIA_URL = "media/"
+# Stored files are never served from MEDIA_URL (no URL maps it): they leave only through the
+# protected download view (accounts.downloads), which links every file field to itself.
+MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+# In production the web server sends the files: the download view answers with an
+# X-Accel-Redirect to this internal location (nginx: `location /protected/ { internal; ... }`).
+# Empty: the view sends the file itself.
+PROTECTED_MEDIA_REDIRECT = os.environ.get("PROTECTED_MEDIA_REDIRECT", "")
+if PROTECTED_MEDIA_REDIRECT and not PROTECTED_MEDIA_REDIRECT.startswith("/"):
+    raise ImproperlyConfigured(
+        f"PROTECTED_MEDIA_REDIRECT must be a path such as /protected/, got {PROTECTED_MEDIA_REDIRECT!r}"
+    )
+# Import files hold personal IDs and phones: deleted when the job is over, and any left (a
+# preview never committed) after this many days by `manage.py sweep_imports`.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 7)
+if IMPORT_FILE_RETENTION_DAYS < 0:
+    raise ImproperlyConfigured("IMPORT_FILE_RETENTION_DAYS must not be negative")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -181,6 +199,23 @@ if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Content security policy of every page: scripts and styles only from our static files or
+# carrying the page's nonce (`{% csp_nonce_attr %}`), nothing framed, no plugins. A script
+# slipped into a record or an upload does not run. Style attributes stay allowed (badges,
+# the admin's own widgets); they cannot run code. File downloads set a stricter `sandbox`.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.SELF],
+}
 
 # Background work: Django's tasks framework. The database backend needs no other server;
 # set TASKS_BACKEND to e.g. "django_tasks_rq.RQBackend" to run the same tasks on Redis.
