@@ -48,6 +48,7 @@ class User(AbstractUser):
             ("view_personal_data", _("Can see children's personal data")),
             ("import_data", _("Can import files")),
             ("export_data", _("Can export data")),
+            ("restore_archived", _("Can list and restore archived records")),
         ]
 
     def __str__(self) -> str:

@@ -156,8 +156,28 @@ def _owner_scoped_roles() -> set[str]:
     return {str(r) for r in OWNER_SCOPED_ROLES}
 
 
+class LiveManager(models.Manager):
+    """Default manager of scoped models: archived rows, and rows of an archived parent, are gone.
+
+    Every list, search, report, import match and scope count starts here, so archiving one
+    row takes it out of all of them. ``with_archived(model)`` is the way back for managers.
+    """
+
+    def get_queryset(self) -> models.QuerySet:
+        queryset = super().get_queryset()
+        q = live_q(self.model)
+        return queryset.filter(q) if q else queryset
+
+
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
-    """QuerySet of a scoped model; use as the model's default manager."""
+    """QuerySet of a scoped model; use ``ScopedQuerySet.as_manager()`` as the default manager."""
+
+    @classmethod
+    def as_manager(cls) -> Any:
+        """A ``LiveManager`` with this queryset's methods (see ``LiveManager``)."""
+        manager = LiveManager.from_queryset(cls)()
+        manager._built_with_as_manager = True
+        return manager
 
     def visible_to(self, user: Any) -> Self:
         """The rows ``user`` may see. Fail closed: no unit, no rows."""
@@ -189,6 +209,47 @@ def _crosses_many(model: type[models.Model]) -> bool:
                 return True
             current = field.related_model
     return False
+
+
+def is_archivable(model: type[models.Model]) -> bool:
+    """Whether deleting a row of ``model`` archives it (the model has ``archived_at``)."""
+    return any(f.name == "archived_at" for f in model._meta.concrete_fields)
+
+
+_SOFT_DELETES = (models.SET_NULL, models.SET_DEFAULT, models.DO_NOTHING)
+
+
+def archive_parents(model: type[models.Model]) -> list[str]:
+    """Foreign keys of ``model`` to archivable rows it depends on (a delete would take it along).
+
+    A row of a non-archivable model (a survey record, a case note) is hidden while its
+    parent is archived; a mere reference (``on_delete=SET_NULL``) does not hide it.
+    """
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one
+        and field.related_model is not None
+        and is_archivable(field.related_model)
+        and field.remote_field.on_delete not in _SOFT_DELETES
+    ]
+
+
+def live_q(model: type[models.Model]) -> Q:
+    """The filter that keeps the rows of ``model`` that are not archived (``Q()``: all)."""
+    if is_archivable(model):
+        return Q(archived_at__isnull=True)
+    q = Q()
+    for name in archive_parents(model):
+        q &= Q(**{f"{name}__archived_at__isnull": True})
+    return q
+
+
+def with_archived[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:
+    """All rows of a scoped model, archived ones included; for the "archived" list and restore."""
+    manager = model._default_manager
+    queryset_class = getattr(manager, "_queryset_class", ScopedQuerySet)
+    return queryset_class(model=model, using=manager._db)
 
 
 def scoped_queryset[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:

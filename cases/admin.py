@@ -64,7 +64,8 @@ class ServiceSavingAdmin(ScopedModelAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            # The formset's own delete: an archivable row is archived (see ScopedInline).
+            formset.delete_existing(obj)
         for obj in instances:
             related_record_save(record=obj, user=request.user)
         formset.save_m2m()

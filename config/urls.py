@@ -9,7 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from accounts.api_auth import ObtainTokenView
 
 # Each app mounts its own router under /api/v1/.
-API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports"]
+API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit"]
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),

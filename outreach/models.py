@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from accounts.archive import Archivable
 from accounts.scope import Scope, ScopedQuerySet
 from locations.models import ReformTracked
 
@@ -30,7 +31,7 @@ class OutreachEventQuerySet(ScopedQuerySet["OutreachEvent"]):
         return {key: value or 0 for key, value in result.items()}
 
 
-class OutreachEvent(ReformTracked):
+class OutreachEvent(Archivable, ReformTracked):
     """A talk, training, campaign or media item with its participants counted as person-times."""
 
     scope = Scope(unit="unit", current="current_unit")
@@ -85,7 +86,9 @@ class OutreachEvent(ReformTracked):
         verbose_name_plural = _("outreach events")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event_ref"], condition=~Q(event_ref=""), name="event_unique_ref"),
+            models.UniqueConstraint(
+                fields=["event_ref"], condition=~Q(event_ref="") & Q(archived_at__isnull=True), name="event_unique_ref"
+            ),
             models.CheckConstraint(
                 condition=Q(participants_children__lte=F("participants_total"))
                 & Q(participants_female__lte=F("participants_total")),
@@ -121,7 +124,7 @@ class OutreachEvent(ReformTracked):
 ATTACHMENT_EXTENSIONS = ["jpg", "jpeg", "png", "heic", "pdf", "doc", "docx", "xls", "xlsx"]
 
 
-class EventAttachment(models.Model):
+class EventAttachment(Archivable):
     """A photo or attendance sheet of an event."""
 
     scope = Scope(unit="event__unit", current="event__current_unit")
