@@ -10,6 +10,7 @@ child's cases and enrolments, a case's attachments and plans), all with the same
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
@@ -151,3 +152,44 @@ def record_restore(*, record: models.Model, user: Any) -> int:
         total += model._base_manager.filter(pk__in=pks).update(archived_at=None, archived_by=None)
     record.archived_at = None  # type: ignore[attr-defined]
     return total
+
+
+def archivable_models() -> list[type[models.Model]]:
+    from django.apps import apps
+
+    return [model for model in apps.get_models() if is_archivable(model)]
+
+
+def archived_purge(*, older_than_days: int) -> tuple[dict[str, int], dict[str, int]]:
+    """Remove rows archived more than ``older_than_days`` ago; returns (removed, kept) counts by model.
+
+    A row is removed with what depends on it and is not history (a child's survey records, a
+    case's notes); history (change records, case steps) and attendance are kept, so a row
+    that attendance protects stays archived and is counted as kept. Its files go too.
+    """
+    cutoff = timezone.now() - dt.timedelta(days=older_than_days)
+    removed: dict[str, int] = {}
+    progress = True
+    # Dependants first: a child waits until its archived cases are gone, hence the passes.
+    while progress:
+        progress = False
+        for model in archivable_models():
+            for obj in model._base_manager.filter(archived_at__lt=cutoff):
+                files = [getattr(obj, f.name) for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+                try:
+                    with transaction.atomic():
+                        _count, by_model = model._base_manager.filter(pk=obj.pk).delete()
+                except (models.ProtectedError, models.RestrictedError):
+                    continue
+                for label, count in by_model.items():
+                    removed[label] = removed.get(label, 0) + count
+                for file in files:
+                    if file:
+                        file.storage.delete(file.name)
+                progress = True
+    kept = {
+        model._meta.label: count
+        for model in archivable_models()
+        if (count := model._base_manager.filter(archived_at__lt=cutoff).count())
+    }
+    return removed, kept

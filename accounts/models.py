@@ -54,3 +54,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+
+# API tokens live in their own module; imported here so Django finds the model.
+from .tokens import ApiToken  # noqa: E402, F401

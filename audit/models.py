@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.conf import settings
@@ -31,7 +32,7 @@ class AccessEventQuerySet(ScopedQuerySet["AccessEvent"]):
         return self.filter(q)
 
     def older_than(self, days: int) -> AccessEventQuerySet:
-        return self.filter(at__lt=timezone.now() - timezone.timedelta(days=days))
+        return self.filter(at__lt=timezone.now() - dt.timedelta(days=days))
 
 
 def subject_models() -> dict[str, type[models.Model]]:
