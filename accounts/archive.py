@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -46,6 +46,35 @@ class Archivable(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    def validate_unique(self, exclude: Any = None) -> None:
+        """Also against archived rows: a value unique in the database stays taken while archived.
+
+        Django checks through the default manager, which does not see archived rows; without
+        this, reusing an archived case's number would fail in the database instead of the form.
+        """
+        super().validate_unique(exclude)
+        errors: dict[str, list[str]] = {}
+        for field in self._meta.concrete_fields:
+            if not field.unique or field.primary_key or (exclude and field.name in exclude):
+                continue
+            value = getattr(self, field.attname)
+            if value in (None, ""):
+                continue
+            taken = type(self)._base_manager.filter(**{field.attname: value}, archived_at__isnull=False)
+            if self.pk is not None:
+                taken = taken.exclude(pk=self.pk)
+            if taken.exists():
+                errors[field.name] = [archived_taken_message(self, field.verbose_name)]
+        if errors:
+            raise ValidationError(errors)
+
+
+def archived_taken_message(record: models.Model, field_name: Any) -> str:
+    return _("This %(field)s belongs to an archived %(record)s; a province manager can restore it.") % {
+        "field": field_name,
+        "record": record._meta.verbose_name,
+    }
 
 
 def may_restore(user: Any) -> bool:

@@ -357,8 +357,8 @@ class Case(Archivable, ReformTracked):
         AGED_OUT = "aged_out", _("Aged out")
         DECEASED = "deceased", _("Deceased")
 
-    # Unique among live cases (see Meta): an archived case frees its number.
-    case_ref = models.CharField(_("case number"), max_length=50)
+    # Unique with the archived cases too: imports write ``ON CONFLICT (case_ref)``.
+    case_ref = models.CharField(_("case number"), max_length=50, unique=True)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases", verbose_name=_("child"))
     commune = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
     opened_on = models.DateField(_("opened on"))
@@ -413,7 +413,6 @@ class Case(Archivable, ReformTracked):
                 condition=Q(closed_on__isnull=True) | Q(closed_on__gte=models.F("opened_on")),
                 name="case_closed_after_opened",
             ),
-            models.UniqueConstraint(fields=["case_ref"], condition=Q(archived_at__isnull=True), name="case_unique_ref"),
         ]
         indexes = [
             models.Index(fields=["opened_on", "closed_on"], name="case_open_period"),

@@ -60,8 +60,8 @@ class ProtectionModel(Archivable, ReformTracked):
         DAYCARE_DISABILITY = "daycare_disability", _("Day-care for children with disabilities")
         OTHER = "other", _("Other")
 
-    # Unique among live models (see Meta): an archived model frees its code.
-    code = models.CharField(_("code"), max_length=50)
+    # Unique with the archived models too: imports write ``ON CONFLICT (code)``.
+    code = models.CharField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     unit = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("unit"))
@@ -86,7 +86,6 @@ class ProtectionModel(Archivable, ReformTracked):
                 condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("established_on")),
                 name="model_ended_after_established",
             ),
-            models.UniqueConstraint(fields=["code"], condition=Q(archived_at__isnull=True), name="model_unique_code"),
             # The database's half of "one active cbcp_system per commune": at most one open one.
             # Overlapping closed periods are refused by ``protection_model_save``.
             models.UniqueConstraint(
