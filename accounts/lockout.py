@@ -28,6 +28,6 @@ def lockout_response(
     else:
         reply = TemplateResponse(
             request, "admin/locked_out.html", {"title": _("Account locked"), "message": message}, status=429
-        )
+        ).render()
     reply["Retry-After"] = str(seconds)
     return reply
