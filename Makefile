@@ -17,7 +17,7 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
 # What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope, the import pipeline
 # and the helpers they build on. Options live in pyproject.toml ([tool.mypy]).
 MYPY_TARGETS := \
-	accounts/scope.py accounts/services.py \
+	accounts/scope.py accounts/services.py accounts/archive.py accounts/tokens.py audit/access.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py \
 	programs/services.py programs/selectors.py \

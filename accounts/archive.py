@@ -1,7 +1,7 @@
 """Archive instead of delete: a user's "delete" of a personal record archives it.
 
-A model becomes archivable by inheriting ``Archivable``; its default manager (``LiveManager``,
-see ``accounts.scope``) then leaves archived rows out of every list, search, report, import
+A model becomes archivable by inheriting ``Archivable``; its scoped querysets (see
+``accounts.scope.ScopedQuerySet``) then leave archived rows out of every list, search, report, import
 match and scope count, and hides the rows of models that depend on it (a child's survey
 records, a case's notes). Archiving takes the record's archivable dependants along (a
 child's cases and enrolments, a case's attachments and plans), all with the same

@@ -156,28 +156,22 @@ def _owner_scoped_roles() -> set[str]:
     return {str(r) for r in OWNER_SCOPED_ROLES}
 
 
-class LiveManager(models.Manager):
-    """Default manager of scoped models: archived rows, and rows of an archived parent, are gone.
+class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
+    """QuerySet of a scoped model; use ``ScopedQuerySet.as_manager()`` as the default manager.
 
-    Every list, search, report, import match and scope count starts here, so archiving one
-    row takes it out of all of them. ``with_archived(model)`` is the way back for managers.
+    Archived rows, and rows whose parent is archived, are gone from every queryset the
+    model's managers start (lists, searches, reports, import matches, scope counts): the
+    filter is added when a queryset starts from scratch, and kept by every clone of it.
+    ``with_archived(model)`` is the way back, for the managers' "archived" list and restore.
     """
 
-    def get_queryset(self) -> models.QuerySet:
-        queryset = super().get_queryset()
-        q = live_q(self.model)
-        return queryset.filter(q) if q else queryset
-
-
-class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
-    """QuerySet of a scoped model; use ``ScopedQuerySet.as_manager()`` as the default manager."""
-
-    @classmethod
-    def as_manager(cls) -> Any:
-        """A ``LiveManager`` with this queryset's methods (see ``LiveManager``)."""
-        manager = LiveManager.from_queryset(cls)()
-        manager._built_with_as_manager = True
-        return manager
+    def __init__(self, model: Any = None, query: Any = None, using: Any = None, hints: Any = None) -> None:
+        fresh = query is None
+        super().__init__(model=model, query=query, using=using, hints=hints)
+        if fresh and model is not None:
+            live = live_q(model)
+            if live:
+                self._query.add_q(live)  # type: ignore[attr-defined]
 
     def visible_to(self, user: Any) -> Self:
         """The rows ``user`` may see. Fail closed: no unit, no rows."""
@@ -231,7 +225,7 @@ def archive_parents(model: type[models.Model]) -> list[str]:
         if field.many_to_one
         and field.related_model is not None
         and is_archivable(field.related_model)
-        and field.remote_field.on_delete not in _SOFT_DELETES
+        and getattr(field.remote_field, "on_delete", None) not in _SOFT_DELETES
     ]
 
 
@@ -247,9 +241,12 @@ def live_q(model: type[models.Model]) -> Q:
 
 def with_archived[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:
     """All rows of a scoped model, archived ones included; for the "archived" list and restore."""
+    from django.db.models.sql import Query
+
     manager = model._default_manager
     queryset_class = getattr(manager, "_queryset_class", ScopedQuerySet)
-    return queryset_class(model=model, using=manager._db)
+    # A query given from the start is not "fresh": the archived rows stay in.
+    return queryset_class(model=model, query=Query(model), using=manager._db)
 
 
 def scoped_queryset[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:

@@ -15,7 +15,7 @@ without the middleware (a management command, a test's bare request) it writes a
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -108,7 +108,7 @@ def record_access(
         pending.extend(rows)
 
 
-def write_events(rows: list[models.Model]) -> None:
+def write_events(rows: list[Any]) -> None:
     """Write collected events once, without duplicates (a page that loads a row twice)."""
     from .models import AccessEvent
 
@@ -123,7 +123,9 @@ def write_events(rows: list[models.Model]) -> None:
         AccessEvent.objects.bulk_create(unique, batch_size=BULK_BATCH)
 
 
-def _refs(objects: Iterable[models.Model] | models.QuerySet, model: type[models.Model] | None):
+def _refs(
+    objects: Iterable[models.Model] | models.QuerySet, model: type[models.Model] | None
+) -> Iterator[tuple[str, Any, Any, str]]:
     """(model label, child id, case id, object id) of every object, in one query at most."""
     if isinstance(objects, models.QuerySet):
         qs_model = objects.model
@@ -152,7 +154,7 @@ def _refs(objects: Iterable[models.Model] | models.QuerySet, model: type[models.
         elif all("__" not in p for p in paths):
             # Direct fields: read them from the rows already loaded, no query.
             for obj in items:
-                values = [obj.pk if p == "pk" else getattr(obj, obj_model._meta.get_field(p).attname) for p in paths]
+                values = [obj.pk if p == "pk" else getattr(obj, _attname(obj_model, p)) for p in paths]
                 child, case = _split(declared, values)
                 yield label, child, case, str(obj.pk)
         else:
@@ -165,6 +167,10 @@ def _refs(objects: Iterable[models.Model] | models.QuerySet, model: type[models.
             for obj in items:
                 child, case = _split(declared, found.get(obj.pk, [None] * len(paths)))
                 yield label, child, case, str(obj.pk)
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    return str(getattr(model._meta.get_field(name), "attname", name))
 
 
 def _paths(declared: PersonalData | None) -> list[str]:
@@ -201,10 +207,10 @@ def client_ip(request: Any) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _row(request: Any, action: str, outcome: str, label: str, child: Any, case: Any, object_id: str, query: str):
+def _row(request: Any, action: str, outcome: str, label: str, child: Any, case: Any, object_id: str, query: str) -> Any:
     from .models import AccessEvent
 
-    user = getattr(request, "user", None)
+    user: Any = getattr(request, "user", None)
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
     if not hasattr(request, "_access_request_id"):
         request._access_request_id = uuid.uuid4()

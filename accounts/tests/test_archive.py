@@ -123,7 +123,7 @@ def test_restore_refuses_a_clash_with_a_live_record(family, cast, units):
 
 
 def test_api_delete_archives_and_only_managers_restore(family, cast):
-    child, case = family
+    _child, case = family
     assert api(cast.commune).delete(f"/api/v1/cases/{case.pk}/").status_code == 204
     assert Case._base_manager.get(pk=case.pk).archived_at is not None
     assert api(cast.commune).post(f"/api/v1/cases/{case.pk}/restore/").status_code == 403
