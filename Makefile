@@ -22,6 +22,7 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
 # and the helpers they build on. Options live in pyproject.toml ([tool.mypy]).
 MYPY_TARGETS := \
 	accounts/scope.py accounts/services.py accounts/selectors.py accounts/downloads.py accounts/uploads.py \
+	accounts/archive.py accounts/tokens.py audit/access.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \

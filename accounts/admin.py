@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
 from .roles import Role
@@ -90,3 +91,9 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
 
     def save_service(self, *, request, obj, form, change):
         user_save(user=obj, actor=request.user)
+
+
+# Devices are set up by their owner on the two-factor setup page; django-otp's own admin would
+# name users outside the manager's scope in its user box. A lost device is removed from the shell.
+if TOTPDevice in admin.site._registry:
+    admin.site.unregister(TOTPDevice)

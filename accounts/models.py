@@ -48,8 +48,13 @@ class User(AbstractUser):
             ("view_personal_data", _("Can see children's personal data")),
             ("import_data", _("Can import files")),
             ("export_data", _("Can export data")),
+            ("restore_archived", _("Can list and restore archived records")),
         ]
 
     def __str__(self) -> str:
         full = self.get_full_name()
         return f"{full} ({self.username})" if full else self.username
+
+
+# API tokens live in their own module; imported here so Django finds the model.
+from .tokens import ApiToken  # noqa: E402, F401

@@ -41,6 +41,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         **{app: READ for app in RECORD_APPS},
         "locations": READ,
         "accounts.user": WRITE,
+        # The access log of the scope: read only, for everyone (it has no other permission).
+        "audit": READ,
     },
     Role.PROVINCE_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
     Role.DISTRICT_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
@@ -52,7 +54,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 
 # Permissions that are not about one model's rows. Declared on ``accounts.User.Meta``.
 ROLE_EXTRA_PERMISSIONS: dict[str, list[str]] = {
-    Role.PROVINCE_MANAGER: ["accounts.view_reports", "accounts.view_personal_data", "accounts.export_data"],
+    Role.PROVINCE_MANAGER: [
+        "accounts.view_reports",
+        "accounts.view_personal_data",
+        "accounts.export_data",
+        "accounts.restore_archived",
+    ],
     Role.PROVINCE_OFFICER: [
         "accounts.view_reports",
         "accounts.view_personal_data",

@@ -157,7 +157,21 @@ def _owner_scoped_roles() -> set[str]:
 
 
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
-    """QuerySet of a scoped model; use as the model's default manager."""
+    """QuerySet of a scoped model; use ``ScopedQuerySet.as_manager()`` as the default manager.
+
+    Archived rows, and rows whose parent is archived, are gone from every queryset the
+    model's managers start (lists, searches, reports, import matches, scope counts): the
+    filter is added when a queryset starts from scratch, and kept by every clone of it.
+    ``with_archived(model)`` is the way back, for the managers' "archived" list and restore.
+    """
+
+    def __init__(self, model: Any = None, query: Any = None, using: Any = None, hints: Any = None) -> None:
+        fresh = query is None
+        super().__init__(model=model, query=query, using=using, hints=hints)
+        if fresh and model is not None:
+            live = live_q(model)
+            if live:
+                self._query.add_q(live)  # type: ignore[attr-defined]
 
     def visible_to(self, user: Any) -> Self:
         """The rows ``user`` may see. Fail closed: no unit, no rows."""
@@ -189,6 +203,50 @@ def _crosses_many(model: type[models.Model]) -> bool:
                 return True
             current = field.related_model
     return False
+
+
+def is_archivable(model: type[models.Model]) -> bool:
+    """Whether deleting a row of ``model`` archives it (the model has ``archived_at``)."""
+    return any(f.name == "archived_at" for f in model._meta.concrete_fields)
+
+
+_SOFT_DELETES = (models.SET_NULL, models.SET_DEFAULT, models.DO_NOTHING)
+
+
+def archive_parents(model: type[models.Model]) -> list[str]:
+    """Foreign keys of ``model`` to archivable rows it depends on (a delete would take it along).
+
+    A row of a non-archivable model (a survey record, a case note) is hidden while its
+    parent is archived; a mere reference (``on_delete=SET_NULL``) does not hide it.
+    """
+    return [
+        field.name
+        for field in model._meta.concrete_fields
+        if field.many_to_one
+        and field.related_model is not None
+        and is_archivable(field.related_model)
+        and getattr(field.remote_field, "on_delete", None) not in _SOFT_DELETES
+    ]
+
+
+def live_q(model: type[models.Model]) -> Q:
+    """The filter that keeps the rows of ``model`` that are not archived (``Q()``: all)."""
+    if is_archivable(model):
+        return Q(archived_at__isnull=True)
+    q = Q()
+    for name in archive_parents(model):
+        q &= Q(**{f"{name}__archived_at__isnull": True})
+    return q
+
+
+def with_archived[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:
+    """All rows of a scoped model, archived ones included; for the "archived" list and restore."""
+    from django.db.models.sql import Query
+
+    manager = model._default_manager
+    queryset_class = getattr(manager, "_queryset_class", ScopedQuerySet)
+    # A query given from the start is not "fresh": the archived rows stay in.
+    return queryset_class(model=model, query=Query(model), using=manager._db)
 
 
 def scoped_queryset[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:

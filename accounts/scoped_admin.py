@@ -12,17 +12,25 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from django.contrib import admin
-from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib import admin, messages
+from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, reverse
 from django.utils.text import Truncator
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
-from .scope import ensure_in_scope, scoped_choices
+from audit.access import Action, is_personal, record_access
+
+from .archive import describe_family, may_restore, record_archive, record_restore
+from .scope import ensure_in_scope, is_archivable, scoped_choices, with_archived
+
+# The changelist's "archived" filter (province managers): ?archived=1 lists archived rows.
+ARCHIVED_PARAM = "archived"
 
 
 def _visible(model: type[models.Model], queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
@@ -88,16 +96,52 @@ class ScopedFormFieldsMixin:
 MALFORMED_PARAMETER_ERRORS = (ValueError, TypeError, OverflowError, ValidationError)
 
 
+def deletes_destroy(model: type[models.Model]) -> bool:
+    """Whether a user's delete of a row of ``model`` is refused: personal and not archivable."""
+    return is_personal(model) and not is_archivable(model)
+
+
+class ArchivedFilter(admin.SimpleListFilter):
+    """ "Archived": lists the archived rows instead of the live ones (see ``get_queryset``)."""
+
+    title = _("archived")
+    parameter_name = ARCHIVED_PARAM
+
+    def lookups(self, request, model_admin):
+        return [("1", _("Archived"))]
+
+    def queryset(self, request, queryset):
+        return queryset
+
+
 class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
     """Base admin for scoped models (and for units and users).
 
     Every view a subclass adds in ``get_urls`` is wrapped with ``permission_view``, which
     loads the row through the scoped queryset and asks the admin's permission hooks; the
     registry walker in ``tests/test_admin_views_walker.py`` fails on a view that is not.
+
+    Reads of personal data (``audit.access.PersonalData``) write the access log: the change
+    and history pages and every custom view through ``get_object``, lists and searches
+    through ``changelist_view``. Deleting an archivable row archives it with its dependants
+    (the confirmation lists them); deleting a row of another personal model is refused.
     """
 
+    def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        if is_archivable(model):
+            self.delete_confirmation_template = "admin/archive_confirmation.html"
+
     def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+        if self.shows_archived(request):
+            queryset = with_archived(self.model).filter(archived_at__isnull=False)
+            ordering = self.get_ordering(request)
+            return _visible(self.model, queryset.order_by(*ordering) if ordering else queryset, request)
         return _visible(self.model, super().get_queryset(request), request)
+
+    def shows_archived(self, request: HttpRequest) -> bool:
+        """Whether this request lists archived rows: the "archived" filter, for managers only."""
+        return is_archivable(self.model) and request.GET.get(ARCHIVED_PARAM) == "1" and may_restore(request.user)
 
     def get_object(self, request: HttpRequest, object_id: str, from_field: str | None = None) -> Any:
         """The row in the user's scope, or None; refused before any lookup without the model's permission.
@@ -110,7 +154,14 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        return super().get_object(request, object_id, from_field)
+        obj = super().get_object(request, object_id, from_field)
+        # A read of personal data (or a refused one) is logged.
+        if is_personal(self.model):
+            if obj is None:
+                record_access(request, action=Action.VIEW, model=self.model, refused_ids=[object_id])
+            else:
+                record_access(request, action=Action.VIEW, objects=[obj])
+        return obj
 
     def permission_view(
         self, view: Callable[..., HttpResponse], *, needs: str = "view", missing: str = "redirect"
@@ -158,8 +209,128 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         except MALFORMED_PARAMETER_ERRORS as exc:
             raise IncorrectLookupParameters(exc) from exc
 
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        """The list; the rows of personal data it shows are logged (a search as a search)."""
+        response = super().changelist_view(request, extra_context)
+        context = getattr(response, "context_data", None) or {}
+        changelist = context.get("cl")
+        if changelist is not None and is_personal(self.model):
+            rows = list(changelist.result_list)
+            action = Action.SEARCH if changelist.query else Action.LIST
+            record_access(request, action=action, objects=rows, model=self.model)
+        return response
+
+    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+        extra_context = {**(extra_context or {}), "archives": is_archivable(self.model)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    # Archive instead of delete --------------------------------------------------------------
+
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        if deletes_destroy(self.model):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if not is_archivable(self.model):
+            return actions
+        actions.pop("delete_selected", None)
+        if action_location != ActionLocation.CHANGE_LIST:
+            return actions
+        if self.shows_archived(request):
+            actions["restore_selected"] = self.get_action("restore_selected", action_location)
+        elif self.has_delete_permission(request):
+            actions["archive_selected"] = self.get_action("archive_selected", action_location)
+        return actions
+
     def get_list_filter(self, request: HttpRequest) -> list[Any]:
         """Foreign-key filters list only values that occur in the user's rows."""
+        result = self._scoped_list_filter(request)
+        if is_archivable(self.model) and may_restore(request.user):
+            result.append(ArchivedFilter)
+        return result
+
+    def delete_model(self, request: HttpRequest, obj: models.Model) -> None:
+        if is_archivable(self.model):
+            record_archive(record=obj, user=request.user)
+        else:
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        if is_archivable(self.model):
+            for obj in queryset:
+                record_archive(record=obj, user=request.user)
+        else:
+            super().delete_queryset(request, queryset)
+
+    def get_deleted_objects(self, objs, request: HttpRequest):
+        """For an archivable row: the row and what is archived with it; nothing is "protected"."""
+        if not is_archivable(self.model):
+            return super().get_deleted_objects(objs, request)
+        lines: list[Any] = []
+        for obj in objs:
+            lines.extend(describe_family(obj))
+        return lines, {}, set(), []
+
+    def log_deletions(self, request: HttpRequest, queryset) -> None:
+        if not is_archivable(self.model):
+            super().log_deletions(request, queryset)
+
+    def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
+        if not is_archivable(self.model):
+            return super().response_delete(request, obj_display, obj_id)
+        self.message_user(request, gettext("“%(obj)s” was archived.") % {"obj": obj_display}, messages.SUCCESS)
+        info = self.opts.app_label, self.opts.model_name
+        return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info), current_app=self.admin_site.name))
+
+    @admin.action(description=_("Archive selected %(verbose_name_plural)s"), permissions=["delete"])
+    def archive_selected(self, request: HttpRequest, queryset: models.QuerySet):
+        """Archive the selected rows with their dependants, after a confirmation listing them."""
+        if request.POST.get("post"):
+            for obj in queryset:
+                record_archive(record=obj, user=request.user)
+            count = len(queryset)
+            self.message_user(
+                request,
+                ngettext("%(count)d record was archived.", "%(count)d records were archived.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": gettext("Archive"),
+            "objects_name": str(self.opts.verbose_name_plural),
+            "families": [describe_family(obj) for obj in queryset],
+            "queryset": queryset,
+            "opts": self.opts,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/archive_selected_confirmation.html", context)
+
+    @admin.action(description=_("Restore selected %(verbose_name_plural)s"))
+    def restore_selected(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+        """Bring the selected archived rows back, each with the dependants archived with it."""
+        if not may_restore(request.user):
+            raise PermissionDenied
+        restored = 0
+        for obj in queryset:
+            try:
+                record_restore(record=obj, user=request.user)
+            except ValidationError as exc:
+                self.message_user(request, f"{obj}: {' '.join(exc.messages)}", messages.ERROR)
+            else:
+                restored += 1
+        if restored:
+            self.message_user(
+                request,
+                ngettext("%(count)d record was restored.", "%(count)d records were restored.", restored)
+                % {"count": restored},
+                messages.SUCCESS,
+            )
+
+    def _scoped_list_filter(self, request: HttpRequest) -> list[Any]:
         result = []
         for item in super().get_list_filter(request):
             if isinstance(item, str) and "__" not in item:
@@ -220,9 +391,27 @@ class ScopedInline(ScopedFormFieldsMixin):
             qs = qs.select_related(*self.list_select_related)
         return _visible(self.model, qs, request)
 
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        if deletes_destroy(self.model):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def get_formset(self, request: HttpRequest, obj: models.Model | None = None, **kwargs):
         kwargs["form"] = scope_checked_form(kwargs.get("form", self.form), request.user)
-        return super().get_formset(request, obj, **kwargs)
+        formset = super().get_formset(request, obj, **kwargs)
+        if not is_archivable(self.model):
+            return formset
+        user = request.user
+
+        class ArchivingFormSet(formset):
+            """A row ticked "delete" is archived, not deleted."""
+
+            def delete_existing(self, obj, commit=True):
+                if commit:
+                    record_archive(record=obj, user=user)
+
+        ArchivingFormSet.__name__ = formset.__name__
+        return ArchivingFormSet
 
 
 class ScopedTabularInline(ScopedInline, admin.TabularInline):

@@ -11,14 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 import django_filters
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers, viewsets
-from rest_framework.exceptions import ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from audit.access import Action, is_personal, record_access
 from locations.params import date_validators
 
-from .scope import ensure_in_scope, scoped_choices
+from .archive import may_restore, record_archive, record_restore
+from .scope import ensure_in_scope, is_archivable, scoped_choices, with_archived
 
 
 def _request_user(context: dict[str, Any]) -> Any:
@@ -60,7 +68,9 @@ class ScopedViewSetMixin:
 
     Subclasses set ``queryset`` (for the model and its ``select_related``); writes call
     ``perform_service_create`` / ``perform_service_update`` (override them to call a
-    service); the default checks scope and saves.
+    service); the default checks scope and saves. Reads of personal data are logged (the
+    page of a list, every detail, a refused detail). ``DELETE`` archives an archivable row
+    (``POST {id}/restore/`` brings it back, for managers) and is refused for other personal rows.
     """
 
     def get_queryset(self):
@@ -68,7 +78,64 @@ class ScopedViewSetMixin:
         choices = scoped_choices(queryset.model, self.request.user)
         if choices is None:
             raise TypeError(f"{queryset.model.__name__} is not a scoped model")
+        if getattr(self, "action", None) == "restore":
+            # Only archived rows can be restored; the queryset keeps its joins and ordering.
+            queryset = with_archived(queryset.model).filter(archived_at__isnull=False)
         return queryset.visible_to(self.request.user)
+
+    @classmethod
+    def get_extra_actions(cls):
+        actions = super().get_extra_actions()
+        model = getattr(getattr(cls, "queryset", None), "model", None)
+        if model is None or not is_archivable(model):
+            actions = [a for a in actions if a.__name__ != "restore"]
+        return actions
+
+    def get_object(self):
+        try:
+            obj = super().get_object()
+        except Http404:
+            model = self.get_queryset().model
+            if is_personal(model):
+                asked = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
+                record_access(self.request, action=Action.API, model=model, refused_ids=[asked])
+            raise
+        if is_personal(type(obj)):
+            record_access(self.request, action=Action.API, objects=[obj])
+        return obj
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if is_personal(queryset.model):
+            record_access(self.request, action=Action.API, objects=page if page is not None else queryset)
+        return page
+
+    def perform_destroy(self, instance) -> None:
+        model = type(instance)
+        if is_archivable(model):
+            try:
+                record_archive(record=instance, user=self.request.user)
+            except DjangoValidationError as exc:
+                raise_as_api_error(exc)
+        elif is_personal(model):
+            raise PermissionDenied(_("Personal records are archived, not deleted; this one cannot be deleted."))
+        else:
+            super().perform_destroy(instance)
+
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
+    def restore(self, request, pk=None):
+        """Restore an archived record with the records archived with it (province managers)."""
+        instance = self.get_object()
+        if not may_restore(request.user):
+            raise PermissionDenied(_("Only a province manager may restore archived records."))
+        try:
+            record_restore(record=instance, user=request.user)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise_as_api_error(exc)
+        self.action = "retrieve"
+        return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_200_OK)
 
     def perform_create(self, serializer):
         try:

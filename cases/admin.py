@@ -55,6 +55,7 @@ from .services import case_save, case_transition, child_merge, child_save, relat
 from .workflow import allowed_next, may_act
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
+ACCESS_LOG_PERM = "audit.view_accessevent"
 
 
 def sees_personal_data(request: HttpRequest) -> bool:
@@ -67,7 +68,8 @@ class ServiceSavingAdmin(ScopedModelAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            # The formset's own delete: an archivable row is archived (see ScopedInline).
+            formset.delete_existing(obj)
         for obj in instances:
             related_record_save(record=obj, user=request.user)
         formset.save_m2m()
@@ -205,7 +207,7 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
     list_per_page = 50
     autocomplete_fields = ["commune"]
     filter_horizontal = ["risks"]
-    readonly_fields = ["reported_by", "merged_into", "current_unit", "created_at", "updated_at"]
+    readonly_fields = ["reported_by", "merged_into", "current_unit", "created_at", "updated_at", "access_log"]
     inlines = [ChildCategoryInline, SurveyRecordInline, ChildCaseInline, MergeInline, HistoryInline]
 
     fieldsets = [
@@ -234,9 +236,16 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
             return obj.date_of_birth.strftime("%d/%m/%Y")
         return str(obj.birth_year)
 
+    @admin.display(description=_("access log"))
+    def access_log(self, obj: Child) -> str:
+        url = reverse("admin:audit_accessevent_changelist") + f"?child_id={obj.pk}"
+        return format_html('<a href="{}">{}</a>', url, gettext("Who opened this file"))
+
     def get_fieldsets(self, request, obj=None):
         # The form is built from the fieldsets, so a hidden field is neither shown nor accepted.
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and request.user.has_perm(ACCESS_LOG_PERM):
+            fieldsets = [*fieldsets, (_("Access log"), {"fields": ["access_log"]})]
         if sees_personal_data(request):
             return fieldsets
         return [

@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.scope import with_archived
 from locations.models import REFORM_DATE, Unit
 from locations.succession import unit_on
 
@@ -256,6 +257,6 @@ def _commune_stats(communes: list[Unit], *, officer: Any, rng: random.Random, ye
 
 
 def reset(*, province: Unit, users: dict[str, Any], stdout) -> None:
-    Case.objects.filter(case_ref__startswith=PREFIX).delete()
-    Child.objects.filter(child_ref__startswith=PREFIX).delete()
+    with_archived(Case).filter(case_ref__startswith=PREFIX).delete()
+    with_archived(Child).filter(child_ref__startswith=PREFIX).delete()
     stdout.write("cases: demo children and cases deleted.")

@@ -11,9 +11,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.archive import Archivable
 from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
 from accounts.uploads import RandomName, validate_document
+from audit.access import PersonalData
 from locations.fields import NameField
 from locations.models import ReformTracked
 from locations.text import fold, nfc
@@ -71,10 +73,11 @@ class ChildQuerySet(ScopedQuerySet["Child"]):
         return self.filter(Q(name_folded__contains=fold(text)) | Q(child_ref=text))
 
 
-class Child(ReformTracked):
+class Child(Archivable, ReformTracked):
     """A child in special circumstances or at risk, registered in a commune."""
 
     scope = Scope(unit="commune", current="current_unit", owner="reported_by")
+    personal_data = PersonalData(child="pk")
     recorded_unit_field = "commune"
 
     class Sex(models.TextChoices):
@@ -149,10 +152,15 @@ class Child(ReformTracked):
         verbose_name_plural = _("children")
         ordering = ["name_folded", "pk"]
         constraints = [
+            # An archived child no longer holds its personal ID or reference: a new record may.
             models.UniqueConstraint(
-                fields=["personal_id"], condition=~Q(personal_id=""), name="child_unique_personal_id"
+                fields=["personal_id"],
+                condition=~Q(personal_id="") & Q(archived_at__isnull=True),
+                name="child_unique_personal_id",
             ),
-            models.UniqueConstraint(fields=["child_ref"], condition=~Q(child_ref=""), name="child_unique_ref"),
+            models.UniqueConstraint(
+                fields=["child_ref"], condition=~Q(child_ref="") & Q(archived_at__isnull=True), name="child_unique_ref"
+            ),
         ]
         indexes = [
             models.Index(fields=["commune", "name_folded", "birth_year"], name="child_match"),
@@ -183,6 +191,7 @@ class ChildCategory(models.Model):
     """A child's category of special circumstances, with when and by what it was recorded."""
 
     scope = Scope(unit="child__commune", current="child__current_unit", owner="child__reported_by")
+    personal_data = PersonalData(child="child")
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="category_links")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="+", verbose_name=_("category"))
@@ -214,6 +223,7 @@ class SurveyRecord(ReformTracked):
     """A child's situation in one survey year: one child surveyed twice has two records."""
 
     scope = Scope(unit="commune", current="current_unit", owner="child__reported_by")
+    personal_data = PersonalData(child="child")
     recorded_unit_field = "commune"
 
     # No index of its own: the unique (child, survey_year) index serves lookups by child.
@@ -326,10 +336,11 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         )
 
 
-class Case(ReformTracked):
+class Case(Archivable, ReformTracked):
     """A case under case management (Decree 56/2017, Chapter III)."""
 
     scope = Scope(unit="commune", current="current_unit", owner="reported_by")
+    personal_data = PersonalData(child="child", case="pk")
     recorded_unit_field = "commune"
 
     class Status(models.TextChoices):
@@ -351,6 +362,7 @@ class Case(ReformTracked):
         AGED_OUT = "aged_out", _("Aged out")
         DECEASED = "deceased", _("Deceased")
 
+    # Unique with the archived cases too: imports write ``ON CONFLICT (case_ref)``.
     case_ref = models.CharField(_("case number"), max_length=50, unique=True)
     child = models.ForeignKey(Child, on_delete=models.PROTECT, related_name="cases", verbose_name=_("child"))
     commune = models.ForeignKey("locations.Unit", on_delete=models.PROTECT, related_name="+", verbose_name=_("commune"))
@@ -458,8 +470,12 @@ class CaseTransition(models.Model):
     """One step of a case's workflow: who moved it from which status to which, when, why."""
 
     scope = Scope(unit="case__commune", current="case__current_unit", owner="case__reported_by")
+    personal_data = PersonalData(child="case__child", case="case")
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("case"))
+    # History outlives its case: purging an archived case keeps its steps.
+    case = models.ForeignKey(
+        Case, on_delete=models.SET_NULL, null=True, related_name="transitions", verbose_name=_("case")
+    )
     from_status = models.CharField(_("from"), max_length=24, choices=Case.Status.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=24, choices=Case.Status.choices)
     on = models.DateField(_("date"))
@@ -484,15 +500,17 @@ class CaseTransition(models.Model):
 
 
 CASE_SCOPE = Scope(unit="case__commune", current="case__current_unit", owner="case__reported_by")
+CASE_DATA = PersonalData(child="case__child", case="case")
 
 
-class SupportPlan(models.Model):
+class SupportPlan(Archivable):
     """A support/intervention plan of a case, approved by the commune chairman's decision.
 
     A review may send the case back to a new plan, so a case has one plan per cycle.
     """
 
     scope = CASE_SCOPE
+    personal_data = CASE_DATA
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("case"))
     cycle = models.PositiveSmallIntegerField(_("plan cycle"), default=1)
@@ -515,7 +533,11 @@ class SupportPlan(models.Model):
         verbose_name = _("support plan")
         verbose_name_plural = _("support plans")
         ordering = ["case", "cycle"]
-        constraints = [models.UniqueConstraint(fields=["case", "cycle"], name="support_plan_unique_cycle")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "cycle"], condition=Q(archived_at__isnull=True), name="support_plan_unique_cycle"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id} #{self.cycle}"
@@ -529,6 +551,7 @@ class PlanAction(models.Model):
     """One action of a support plan: what, who is responsible, by when, done when."""
 
     scope = Scope(unit="plan__case__commune", current="plan__case__current_unit", owner="plan__case__reported_by")
+    personal_data = PersonalData(child="plan__case__child", case="plan__case")
 
     plan = models.ForeignKey(SupportPlan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("plan"))
     action = models.CharField(_("action"), max_length=255)
@@ -551,6 +574,7 @@ class ServiceDelivery(models.Model):
     """A service delivered to the child of a case."""
 
     scope = CASE_SCOPE
+    personal_data = CASE_DATA
 
     class Kind(models.TextChoices):
         HEALTH = "health", _("Health care")
@@ -582,6 +606,7 @@ class CaseNote(models.Model):
     """A case worker's note; sensitive."""
 
     scope = CASE_SCOPE
+    personal_data = CASE_DATA
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="case_notes", verbose_name=_("case"))
     on = models.DateField(_("date"))
@@ -616,6 +641,7 @@ class CaseForm(models.Model):
     """
 
     scope = CASE_SCOPE
+    personal_data = CASE_DATA
 
     class Form(models.TextChoices):
         REPORT = "01", _("Form 01: report and intake")
@@ -662,10 +688,11 @@ class CaseForm(models.Model):
             )
 
 
-class CaseAttachment(models.Model):
+class CaseAttachment(Archivable):
     """A scanned form, decision or other document of a case."""
 
     scope = CASE_SCOPE
+    personal_data = CASE_DATA
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("case"))
     title = models.CharField(_("title"), max_length=255)
@@ -699,8 +726,12 @@ class ChildMerge(models.Model):
     """Two records of one child merged by an officer: what was kept and what moved."""
 
     scope = Scope(unit="kept__commune", current="kept__current_unit", owner="kept__reported_by")
+    personal_data = PersonalData(child="kept")
 
-    kept = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="merges", verbose_name=_("kept child"))
+    # History outlives its child: purging an archived child keeps the record of the merge.
+    kept = models.ForeignKey(
+        Child, on_delete=models.SET_NULL, null=True, related_name="merges", verbose_name=_("kept child")
+    )
     merged = models.ForeignKey(
         Child, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("merged child")
     )
@@ -738,6 +769,7 @@ class ChangeRecord(models.Model):
     """Readable history of a child and its cases: who changed what, when, from what to what."""
 
     scope = Scope(unit="child__commune", current="child__current_unit", owner="child__reported_by")
+    personal_data = PersonalData(child="child", case="case")
 
     class Action(models.TextChoices):
         CREATED = "created", _("Created")
@@ -745,9 +777,12 @@ class ChangeRecord(models.Model):
         TRANSITION = "transition", _("Workflow step")
         MERGED = "merged", _("Merged")
 
-    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="history", verbose_name=_("child"))
+    # History outlives its record: purging an archived child or case keeps these rows.
+    child = models.ForeignKey(
+        Child, on_delete=models.SET_NULL, null=True, related_name="history", verbose_name=_("child")
+    )
     case = models.ForeignKey(
-        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="history", verbose_name=_("case")
+        Case, on_delete=models.SET_NULL, null=True, blank=True, related_name="history", verbose_name=_("case")
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     user = models.ForeignKey(

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts import two_factor
 from accounts.api_auth import ObtainTokenView
 
 # Each app mounts its own router under /api/v1/.
-API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports"]
+API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit"]
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -21,6 +22,8 @@ api_v1 = [
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/2fa/setup/", two_factor.setup_view, name="two-factor-setup"),
+    path("admin/2fa/verify/", two_factor.verify_view, name="two-factor-verify"),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Stored files leave only through the protected download view; MEDIA_URL is never served.

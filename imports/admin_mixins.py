@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 
+from audit.access import Action, record_access
+
 from .files import export_file, template_file
 from .services import IMPORT_PERMISSION
 
@@ -97,6 +99,8 @@ class KindImportExportMixin:
             # e.g. survey records exported from the children list: those of the children shown.
             link = next(f.name for f in queryset.model._meta.concrete_fields if f.related_model is self.model)
             queryset = queryset.filter(**{f"{link}__in": shown.values("pk")})
+        # Every exported row is a read of personal data, logged with the filter of the list.
+        record_access(request, action=Action.EXPORT, objects=queryset)
         return _download(*export_file(resource, fmt, self.import_kind, queryset))
 
 

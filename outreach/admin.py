@@ -90,7 +90,7 @@ class OutreachEventAdmin(KindImportExportMixin, ScopedModelAdmin):
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            formset.delete_existing(obj)
         for instance in instances:
             services.event_attachment_save(user=request.user, attachment=instance)
         formset.save_m2m()

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
+from accounts.archive import Archivable
 from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
 from accounts.uploads import RandomName, validate_document
@@ -31,7 +32,7 @@ class OutreachEventQuerySet(ScopedQuerySet["OutreachEvent"]):
         return {key: value or 0 for key, value in result.items()}
 
 
-class OutreachEvent(ReformTracked):
+class OutreachEvent(Archivable, ReformTracked):
     """A talk, training, campaign or media item with its participants counted as person-times."""
 
     scope = Scope(unit="unit", current="current_unit")
@@ -86,7 +87,9 @@ class OutreachEvent(ReformTracked):
         verbose_name_plural = _("outreach events")
         ordering = ["-date", "-pk"]
         constraints = [
-            models.UniqueConstraint(fields=["event_ref"], condition=~Q(event_ref=""), name="event_unique_ref"),
+            models.UniqueConstraint(
+                fields=["event_ref"], condition=~Q(event_ref="") & Q(archived_at__isnull=True), name="event_unique_ref"
+            ),
             models.CheckConstraint(
                 condition=Q(participants_children__lte=F("participants_total"))
                 & Q(participants_female__lte=F("participants_total")),
@@ -118,7 +121,7 @@ class OutreachEvent(ReformTracked):
             raise ValidationError(errors)
 
 
-class EventAttachment(models.Model):
+class EventAttachment(Archivable):
     """A photo or attendance sheet of an event."""
 
     scope = Scope(unit="event__unit", current="event__current_unit")

@@ -203,7 +203,7 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         """Inline rows are written through the services too."""
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
-            obj.delete()
+            formset.delete_existing(obj)
         for instance in instances:
             if isinstance(instance, ModelMember):
                 services.model_member_save(user=request.user, member=instance)

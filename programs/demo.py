@@ -19,10 +19,11 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.roles import Role
+from accounts.scope import with_archived
 from locations.models import REFORM_DATE, Unit
 
 from . import services
-from .models import Enrolment, ModelMember, ProtectionModel
+from .models import Attendance, Enrolment, ModelMember, ProtectionModel
 
 ATTENDANCE_YEAR = 2024
 DAYCARE_CODE = "DEMO-BT-{province}"
@@ -230,7 +231,11 @@ def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
     """Delete the demo models (members, enrolments, attendance and history go with them)."""
     from outreach.models import OutreachEvent
 
-    demo = ProtectionModel.objects.filter(code__startswith="DEMO-")
+    demo = with_archived(ProtectionModel).filter(code__startswith="DEMO-")
     OutreachEvent.objects.filter(model__in=demo).update(model=None)
-    deleted, _by_model = demo.delete()
+    # Attendance and enrolments are protected from a model's deletion: demo data goes explicitly.
+    enrolments = with_archived(Enrolment).filter(model__in=demo)
+    deleted, _by_model = Attendance.objects.filter(enrolment__in=enrolments).delete()
+    deleted += enrolments.delete()[0]
+    deleted += demo.delete()[0]
     stdout.write(f"  deleted {deleted} demo rows of protection models")

@@ -11,7 +11,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from accounts.archive import Archivable
 from accounts.scope import Scope, ScopedQuerySet
+from audit.access import PersonalData
 from locations.fields import NameField
 from locations.models import ReformTracked
 
@@ -40,7 +42,7 @@ class ProtectionModelQuerySet(ScopedQuerySet["ProtectionModel"]):
         return self.none()
 
 
-class ProtectionModel(ReformTracked):
+class ProtectionModel(Archivable, ReformTracked):
     """A child protection model (mô hình) run at a commune, district or province."""
 
     scope = Scope(unit="unit", current="current_unit")
@@ -59,6 +61,7 @@ class ProtectionModel(ReformTracked):
         DAYCARE_DISABILITY = "daycare_disability", _("Day-care for children with disabilities")
         OTHER = "other", _("Other")
 
+    # Unique with the archived models too: imports write ``ON CONFLICT (code)``.
     code = models.CharField(_("code"), max_length=50, unique=True)
     name = models.CharField(_("name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
@@ -88,7 +91,7 @@ class ProtectionModel(ReformTracked):
             # Overlapping closed periods are refused by ``protection_model_save``.
             models.UniqueConstraint(
                 fields=["unit"],
-                condition=Q(kind="cbcp_system", ended_on__isnull=True),
+                condition=Q(kind="cbcp_system", ended_on__isnull=True, archived_at__isnull=True),
                 name="model_one_open_cbcp_per_unit",
                 violation_error_message=_(
                     "This commune already has an active community-based child protection system."
@@ -146,6 +149,7 @@ class ModelMember(models.Model):
     """A member of a protection model (chair, collaborator, counsellor, child member, …)."""
 
     scope = Scope(unit="model__unit", current="model__current_unit")
+    personal_data = PersonalData(child="child")
 
     class Role(models.TextChoices):
         CHAIR = "chair", _("Chair")
@@ -194,8 +198,13 @@ class ModelChange(models.Model):
         ENDED = "ended", _("Ended")
         REOPENED = "reopened", _("Reopened")
 
+    # History outlives its model: purging an archived model keeps these rows.
     model = models.ForeignKey(
-        ProtectionModel, on_delete=models.CASCADE, related_name="changes", verbose_name=_("protection model")
+        ProtectionModel,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="changes",
+        verbose_name=_("protection model"),
     )
     action = models.CharField(_("action"), max_length=10, choices=Action.choices)
     changes = models.JSONField(_("changes"), default=dict, blank=True, help_text=_("field: [old, new]"))
@@ -226,13 +235,15 @@ class EnrolmentQuerySet(ScopedQuerySet["Enrolment"]):
         return self.filter(enrolled_on__lte=on).filter(Q(left_on__isnull=True) | Q(left_on__gte=on))
 
 
-class Enrolment(models.Model):
+class Enrolment(Archivable):
     """A child enrolled in a day-care model, from the registry or by name."""
 
     scope = Scope(unit="model__unit", current="model__current_unit")
+    personal_data = PersonalData(child="child")
 
+    # A model is archived, never deleted, with its enrolments; purging one keeps attendance.
     model = models.ForeignKey(
-        ProtectionModel, on_delete=models.CASCADE, related_name="enrolments", verbose_name=_("day-care model")
+        ProtectionModel, on_delete=models.PROTECT, related_name="enrolments", verbose_name=_("day-care model")
     )
     child = models.ForeignKey(
         "cases.Child", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("child")
@@ -252,7 +263,9 @@ class Enrolment(models.Model):
         ordering = ["model", "child_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["model", "child"], condition=Q(child__isnull=False), name="enrolment_unique_child"
+                fields=["model", "child"],
+                condition=Q(child__isnull=False, archived_at__isnull=True),
+                name="enrolment_unique_child",
             ),
         ]
 
@@ -300,9 +313,11 @@ class Attendance(models.Model):
     """One child's attendance on one day in a day-care model."""
 
     scope = Scope(unit="enrolment__model__unit", current="enrolment__model__current_unit")
+    personal_data = PersonalData(child="enrolment__child")
 
+    # Attendance is kept: an enrolment with attendance cannot be removed, only archived.
     enrolment = models.ForeignKey(
-        Enrolment, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("enrolment")
+        Enrolment, on_delete=models.PROTECT, related_name="attendance", verbose_name=_("enrolment")
     )
     date = models.DateField(_("date"))
     present = models.BooleanField(_("present"), default=True)

@@ -11,7 +11,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from accounts.scope import Scope
 
-PROJECT_APPS = ["locations", "accounts", "cases", "programs", "outreach", "imports", "reports"]
+PROJECT_APPS = ["locations", "accounts", "cases", "programs", "outreach", "imports", "reports", "audit"]
 
 
 def scoped_models() -> list[type]:

@@ -263,3 +263,16 @@ def build_incident(commune: Unit):
     )
     incident.forms.set([AbuseForm.objects.get(key="violence")])
     return incident
+
+
+@builds("audit.AccessEvent")
+def build_access_event(commune: Unit):
+    """A commune officer's read of a child of the same commune."""
+    import uuid
+
+    from audit.models import AccessEvent
+
+    user = build_user(commune)
+    return AccessEvent.objects.create(
+        request_id=uuid.uuid4(), user=user, username=user.username, action="view", child_id=build_child(commune).pk
+    )

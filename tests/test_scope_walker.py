@@ -29,13 +29,15 @@ from .scope_world import BUILDERS
 
 # Admins of third-party models that no role has permissions on: superusers only.
 ADMIN_ALLOW_LIST = {
-    "authtoken.tokenproxy": "API tokens; no role holds authtoken permissions (checked below)",
     "django_tasks_database.dbtaskresult": "task results; no role holds their permissions (checked below)",
+    "axes.accessattempt": "sign-in lock-outs; no role holds axes permissions (checked below)",
+    "axes.accesslog": "the log of sign-ins; no role holds axes permissions (checked below)",
+    "axes.accessfailurelog": "the log of failed sign-ins; no role holds axes permissions (checked below)",
 }
 
 # API views outside the scope mechanism, and why that is safe.
 API_ALLOW_LIST = {
-    "ObtainTokenView": "log-in: exchanges credentials for a token, shows no rows",
+    "ObtainTokenView": "log-in: exchanges credentials for a token (DELETE revokes the caller's own), shows no rows",
     "SpectacularAPIView": "OpenAPI schema: describes endpoints, shows no rows",
     "SpectacularSwaggerSplitView": "API docs page: shows no rows",
 }

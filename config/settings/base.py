@@ -8,6 +8,7 @@ process with a message instead of being silently ignored.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -72,13 +73,15 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "import_export",
     "django_tasks_db",
     "documents",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "locations",
     "accounts",
     "cases",
@@ -86,6 +89,7 @@ INSTALLED_APPS = [
     "outreach",
     "imports",
     "reports",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -97,9 +101,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.two_factor.RequireTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.AccessLogMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -141,6 +150,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first: it refuses a locked-out username before the password is checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes still verify and are upgraded to Argon2 at the next sign-in.
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 LOGIN_URL = "admin:login"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -194,11 +212,27 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+# A session ends after SESSION_IDLE_MINUTES without a request: every request renews it.
+SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 60)
+if SESSION_IDLE_MINUTES < 1:
+    raise ImproperlyConfigured("SESSION_IDLE_MINUTES must be at least 1")
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
 # Behind a TLS-terminating proxy (nginx), trust its X-Forwarded-Proto header.
 if env_bool("BEHIND_HTTPS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+# Production answers only over HTTPS (the proxy in front may do the redirect itself: set 0).
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# HSTS: a year in production; browsers then refuse plain HTTP to this host and its subdomains.
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 # Content security policy of every page: scripts and styles only from our static files or
 # carrying the page's nonce (`{% csp_nonce_attr %}`), nothing framed, no plugins. A script
 # slipped into a record or an upload does not run. Style attributes stay allowed (badges,
@@ -230,15 +264,25 @@ if TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
     RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")}}
 
 REST_FRAMEWORK = {
+    # Token first: a refused token then answers 401 (with WWW-Authenticate), not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.token_auth.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.ScopedModelPermissions"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.UserRateThrottle",
+        "rest_framework.throttling.AnonRateThrottle",
+    ],
+    # Per signed-in user and per address of anonymous callers; over it: 429 with Retry-After.
+    "DEFAULT_THROTTLE_RATES": {
+        "user": os.environ.get("API_THROTTLE_USER", "600/minute"),
+        "anon": os.environ.get("API_THROTTLE_ANON", "30/minute"),
+    },
     "DATE_FORMAT": "%Y-%m-%d",
     "DATE_INPUT_FORMATS": ["%Y-%m-%d", "%d/%m/%Y"],
 }
@@ -252,6 +296,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name per choice set where several models call a field the same ("status", "kind").
+    "ENUM_NAME_OVERRIDES": {
+        "CaseStatusEnum": "cases.models.Case.Status",
+        "CaseOutcomeEnum": "cases.models.Case.Outcome",
+        "ServiceKindEnum": "cases.models.ServiceDelivery.Kind",
+        "ModelStatusEnum": "programs.models.ProtectionModel.Status",
+        "ModelKindEnum": "programs.models.ProtectionModel.Kind",
+        "EventKindEnum": "outreach.models.OutreachEvent.Kind",
+        "ImportKindEnum": "imports.models.Kind",
+        "ImportStatusEnum": "imports.models.ImportJob.Status",
+        "AccessOutcomeEnum": "audit.models.AccessEvent.Outcome",
+        "AccessActionEnum": "audit.models.AccessEvent.Action",
+    },
 }
 
 # django-import-export: only users with these permissions see import/export buttons.
@@ -274,6 +331,30 @@ AGENCY_SIGNATORY_TITLE = os.environ.get("AGENCY_SIGNATORY_TITLE", "Giám đốc"
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Kon Tum")
 # Age bands of the abuse report, in completed years at the incident ("0-5,6-10,11-15").
 ABUSE_AGE_GROUPS = os.environ.get("ABUSE_AGE_GROUPS", "0-5,6-10,11-15")
+
+# Sign-in. django-axes: 5 failures for one username within 15 minutes lock it for 15 minutes.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+# Per username: the contract is "5 failures for one username". Guessing from one address across
+# many usernames is slowed by the API's per-address throttle and the password validators.
+AXES_LOCKOUT_PARAMETERS = ["username"]
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+# Every sign-in is logged: successes in AccessLog, failures in AccessFailureLog (admin, superusers).
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_IPWARE_PROXY_COUNT = 1 if env_bool("BEHIND_HTTPS_PROXY", False) else 0
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured("API_TOKEN_TTL_DAYS must be at least 1")
+# Roles that must sign in with a one-time code (TOTP), plus "superuser"; e.g. "superuser,province_manager".
+REQUIRE_2FA_ROLES = env_list("REQUIRE_2FA_ROLES", [])
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "CPMIS")
+
+# Data protection. The access log is kept five years by default (prune_access_log removes older rows).
+ACCESS_LOG_RETENTION_DAYS = env_int("ACCESS_LOG_RETENTION_DAYS", 1825)
+if ACCESS_LOG_RETENTION_DAYS < 1:
+    raise ImproperlyConfigured("ACCESS_LOG_RETENTION_DAYS must be at least 1")
 
 LOGGING = {
     "version": 1,

@@ -20,3 +20,8 @@ MIDDLEWARE = [m for m in MIDDLEWARE if "whitenoise" not in m]  # noqa: F405
 # The background-job tests also run on Redis + RQ (django_tasks_rq): by default in a database of its
 # own (15) of a local server, away from the one a development rqworker uses.
 RQ_QUEUES = {"default": {"URL": os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/15")}}
+# The suite makes many API calls as the same few users; the throttle is tested with its own rates.
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"user": "100000/minute", "anon": "100000/minute"},
+}

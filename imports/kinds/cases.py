@@ -14,6 +14,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.archive import archived_taken_message
+from accounts.scope import with_archived
 from cases import history
 from cases.deadlines import plan_due
 from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
@@ -99,6 +101,12 @@ class CasesSpec(KindSpec):
             "child", "commune", "model", "reported_by", "current_unit"
         )
         existing = {c.case_ref: c for c in stored}
+        # An archived case keeps its number: the row is refused, not matched nor duplicated.
+        archived = set(
+            with_archived(Case)
+            .filter(case_ref__in={r.values["case_ref"] for r in live}, archived_at__isnull=False)
+            .values_list("case_ref", flat=True)
+        )
         links: dict[int, set[int]] = {}
         for case_id, category_id in Case.circumstances.through.objects.filter(
             case_id__in=[c.pk for c in existing.values()]
@@ -113,6 +121,9 @@ class CasesSpec(KindSpec):
                 continue
             if v.get("model_code") and v["model_code"] not in models:
                 row.error("model_code", _("Unknown protection model %(code)s.") % {"code": v["model_code"]})
+                continue
+            if v["case_ref"] in archived:
+                row.error("case_ref", archived_taken_message(Case(), _("case number")))
                 continue
             instance = existing.get(v["case_ref"])
             if instance is not None and not ctx.in_scope_id(instance.commune_id, instance.current_unit_id):

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.archive import archived_taken_message
+from accounts.scope import with_archived
 from imports import cells
 from locations.models import Unit
 from programs.models import ProtectionModel
@@ -59,7 +61,16 @@ class ModelsSpec(KindSpec):
             ctx.claim(("model", row.values["code"]), row, "code", _("code"))
         live = [r for r in live if r.ok]
         existing = {m.code: m for m in ProtectionModel.objects.filter(code__in={r.values["code"] for r in live})}
+        # An archived model keeps its code: the row is refused, not matched nor duplicated.
+        archived = set(
+            with_archived(ProtectionModel)
+            .filter(code__in={r.values["code"] for r in live}, archived_at__isnull=False)
+            .values_list("code", flat=True)
+        )
         for row in live:
+            if row.values["code"] in archived:
+                row.error("code", archived_taken_message(ProtectionModel(), _("code")))
+                continue
             unit = row.payload["unit"]
             values = {k: row.values.get(k) for k in FIELDS if k != "unit"}
             values["host"] = values["host"] or ""
