@@ -75,10 +75,15 @@ def download_url(instance: models.Model, field_name: str) -> str:
 def record_download(*, request: HttpRequest, user: Any, instance: models.Model, field_name: str) -> None:
     """Every file download passes here once, after every check and before the file goes out.
 
-    The access log writes its ``download`` event from this function; until then the download
-    is written to the ``cpmis.downloads`` log (who, which record, which field; no file name,
-    which may hold a person's name).
+    Writes the access log's ``download`` event for the record, and a line to the
+    ``cpmis.downloads`` log (who, which record, which field; no file name, which may hold a
+    person's name). A token-authenticated download has its user here, not on the request.
     """
+    from audit.access import Action, record_access
+
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        request.user = user
+    record_access(request, action=Action.DOWNLOAD, objects=[instance])
     logger.info(
         "download %s pk=%s field=%s by user %s from %s",
         instance._meta.label,
@@ -87,6 +92,15 @@ def record_download(*, request: HttpRequest, user: Any, instance: models.Model, 
         getattr(user, "pk", None),
         request.META.get("REMOTE_ADDR", ""),
     )
+
+
+def _record_refused_download(*, request: HttpRequest, user: Any, model: type[models.Model], pk: Any) -> None:
+    """A download of a row outside the scope (or missing) is logged as refused, like other reads."""
+    from audit.access import Action, record_access
+
+    if not getattr(getattr(request, "user", None), "is_authenticated", False):
+        request.user = user
+    record_access(request, action=Action.DOWNLOAD, model=model, refused_ids=[pk])
 
 
 def protected_file_view(
@@ -101,6 +115,7 @@ def protected_file_view(
     try:
         instance = scoped_queryset(model).visible_to(user).get(pk=pk)
     except (ObjectDoesNotExist, ValueError, ValidationError):
+        _record_refused_download(request=request, user=user, model=model, pk=pk)
         raise Http404 from None
     stored: FieldFile = getattr(instance, field.attname)
     if not stored.name or not stored.storage.exists(stored.name):

@@ -35,7 +35,9 @@ def case_document_view(request: HttpRequest, case: Case, form: str) -> HttpRespo
     if form not in CASE_DOCUMENTS:
         raise Http404
     try:
-        rendered = case_document_file(case=case, form=form, fmt=request.GET.get("format", "docx"), user=request.user)
+        rendered = case_document_file(
+            case=case, form=form, fmt=request.GET.get("format", "docx"), user=request.user, request=request
+        )
     except UnknownDocument as exc:
         raise Http404 from exc
     except DocumentFormatError as exc:

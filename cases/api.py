@@ -109,7 +109,7 @@ class CaseViewSet(ScopedViewSet):
             raise NotFound(_("Unknown document “%(form)s”.") % {"form": form})
         try:
             rendered = case_document_file(
-                case=case, form=form, fmt=request.query_params.get("format", "docx"), user=request.user
+                case=case, form=form, fmt=request.query_params.get("format", "docx"), user=request.user, request=request
             )
         except DjangoPermissionDenied as exc:
             raise PermissionDenied from exc

@@ -261,8 +261,11 @@ def case_document(*, case: Case, form: str) -> Document:
         return kind.build(case)
 
 
-def case_document_file(*, case: Case, form: str, fmt: str, user: Any) -> RenderedDocument:
+def case_document_file(*, case: Case, form: str, fmt: str, user: Any, request: Any = None) -> RenderedDocument:
     """The document ``form`` of ``case`` as a ``fmt`` file, for ``user``.
+
+    A document names the child: rendering it for a ``request`` (the admin button, the API) is
+    a ``print`` read of the case in the access log.
 
     The caller has loaded ``case`` through ``Case.objects.visible_to(user)`` and checked the
     user's permission to view it. Raises ``PermissionDenied`` for a user who may not see personal
@@ -275,4 +278,9 @@ def case_document_file(*, case: Case, form: str, fmt: str, user: Any) -> Rendere
         raise PermissionDenied
     fmt = check_format(fmt)
     document = case_document(case=case, form=form)
-    return render_document(document, fmt=fmt, user=user, record=case)
+    rendered = render_document(document, fmt=fmt, user=user, record=case)
+    if request is not None:
+        from audit.access import Action, record_access
+
+        record_access(request, action=Action.PRINT, objects=[case])
+    return rendered

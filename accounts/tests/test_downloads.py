@@ -195,3 +195,16 @@ def test_redirect_setting_must_be_a_path():
     )
     assert result.returncode != 0
     assert "PROTECTED_MEDIA_REDIRECT must be a path" in result.stderr
+
+
+def test_a_download_is_an_access_event_and_a_refused_one_too(attachment, cast, client_for):
+    from audit.models import AccessEvent
+
+    client = client_for(cast.commune)
+    _body(client.get(download_url(attachment, "file")))
+    event = AccessEvent.objects.get(action="download", outcome="ok")
+    assert (event.user, event.case_id, event.object_id) == (cast.commune, attachment.case_id, str(attachment.pk))
+    outsider = client_for(cast.peer_commune)
+    assert outsider.get(download_url(attachment, "file")).status_code == 404
+    refused = AccessEvent.objects.get(action="download", outcome="refused")
+    assert refused.user == cast.peer_commune

@@ -193,3 +193,17 @@ def test_admin_document_out_of_scope_reads_like_a_missing_case(case, cast, clien
         302,
         403,
     )
+
+
+def test_a_rendered_document_is_a_print_in_the_access_log(case, cast, client_for):
+    from audit.models import AccessEvent
+
+    address = reverse("admin:cases_case_document", args=[case.pk, "01"])
+    response = client_for(cast.commune).get(address, {"format": "docx"})
+    assert response.status_code == 200
+    assert response["X-Content-Type-Options"] == "nosniff"
+    printed = AccessEvent.objects.filter(action="print", case_id=case.pk, user=cast.commune)
+    assert printed.count() == 1
+    api = client_for(cast.commune).get(f"/api/v1/cases/{case.pk}/documents/02/", {"format": "docx"})
+    assert api.status_code == 200
+    assert AccessEvent.objects.filter(action="print", case_id=case.pk).count() == 2
