@@ -11,7 +11,9 @@ def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatc
     users = {"province_officer": cast.province, "collaborator": cast.collaborator}
     demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
     counts = (Child.objects.count(), Case.objects.count())
-    assert counts[0] == 40 and counts[1] > 10
+    # The 40 surveyed children, and the child of the emergency whose deadline is running.
+    assert counts[0] == 40 + 1 and counts[1] > 10
+    assert Case.objects.filter(case_ref=demo.RUNNING_REF, emergency=True).exists()
     stats = list(CommuneStats.objects.order_by("pk").values())
     assert stats and all(s["children_male"] + s["children_female"] == s["children_total"] for s in stats)
     assert Case.objects.filter(status="closed").exists()
