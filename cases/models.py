@@ -238,7 +238,12 @@ class SurveyRecord(ReformTracked):
         verbose_name_plural = _("survey records")
         ordering = ["-survey_year"]
         constraints = [models.UniqueConstraint(fields=["child", "survey_year"], name="survey_record_unique_year")]
-        indexes = [models.Index(fields=["survey_year", "commune"], name="survey_year_commune")]
+        # A year's records of an area in one index range per side of "recorded or current unit in
+        # the area", whatever the number of survey years held.
+        indexes = [
+            models.Index(fields=["survey_year", "commune"], name="survey_year_commune"),
+            models.Index(fields=["survey_year", "current_unit"], name="survey_year_current_unit"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} – {self.survey_year}"

@@ -210,11 +210,11 @@ def survey_figures(*, user: Any, area: ReportArea) -> Figures:
         "children_special": Count("pk", filter=Q(has_category=True)),
         "children_at_risk": Count("pk", filter=Q(has_risk=True, has_category=False)),
     }
-    total = qs.aggregate(**aggregates)
-    by_unit = {}
-    if area.breakdown_level:
-        by_unit = _grouped(qs, area.unit_key(SurveyRecord, area.breakdown_level), **aggregates)
-    return Figures(total=total, by_unit=by_unit)
+    # Record counts add up, so one GROUP BY gives the breakdown and the totals (its sum): the
+    # year's records are read once.
+    by_unit = _grouped(qs, area.unit_key(SurveyRecord, area.breakdown_level or Unit.Level.COMMUNE), **aggregates)
+    total = {name: sum(row[name] for row in by_unit.values()) for name in aggregates}
+    return Figures(total=total, by_unit=by_unit if area.breakdown_level else {})
 
 
 class SurveyFlags(TypedDict):
