@@ -49,19 +49,12 @@ class UnitInScopeFilter(admin.SimpleListFilter):
             own = user_unit(request.user)
             if own is not None and own.level != Unit.Level.COMMUNE:
                 units += scope.filter(parent=own).order_by("code").only(*columns)
-            chosen = own
         else:
             ancestors = [pk for pk in (chosen.province_id, chosen.district_id) if pk]
-            above = list(scope.filter(pk__in=ancestors).order_by("level").only(*columns))
+            above = sorted(scope.filter(pk__in=ancestors).only(*columns), key=lambda u: ancestors.index(u.pk))
             below = list(scope.filter(parent=chosen).order_by("code").only(*columns))
             units = [*above, chosen, *below]
-        return [(str(u.pk), self.label(u, chosen)) for u in units]
-
-    @staticmethod
-    def label(unit: Unit, chosen: Unit | None) -> str:
-        # Units under the chosen one are indented, so the sidebar reads as a path and its branches.
-        below = chosen is not None and unit.parent_id == chosen.pk
-        return f"{'— ' if below else ''}{unit.code} {unit.name}"
+        return [(str(u.pk), f"{u.code} {u.name}") for u in units]
 
     def queryset(self, request, queryset):
         if not self.value():

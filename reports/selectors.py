@@ -14,11 +14,11 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict
 
-from django.db.models import Aggregate, Count, Exists, Expression, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.scope import ScopedQuerySet
-from cases.models import Case, CommuneStats, SurveyRecord
+from cases.models import Case, CommuneStats, SurveyRecord, closed_during_q
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import Attendance, ProtectionModel
@@ -124,7 +124,9 @@ def case_figures(*, user: Any, area: ReportArea) -> Figures:
     breakdown rows may add up to more than the total.
     """
     qs = area.records(Case.objects.all(), user).open_during(area.year)
-    success = Q(pk__in=Case.objects.closed_during(area.year, outcome=Case.Outcome.GOAL_ACHIEVED).values("pk"))
+    # A condition on the row itself: only the area's cases are checked (``pk IN`` every successful
+    # closure of the year read the whole table).
+    success = closed_during_q(area.year, outcome=Case.Outcome.GOAL_ACHIEVED)
     aggregates = {
         "children_managed": Count("child", distinct=True),
         "cases_closed_success": Count("child", filter=success, distinct=True),
@@ -206,9 +208,11 @@ def survey_figures(*, user: Any, area: ReportArea) -> Figures:
     """
     qs = survey_records(user=user, area=area)
     aggregates = {
-        "children_surveyed": Count("pk"),
-        "children_special": Count("pk", filter=Q(has_category=True)),
-        "children_at_risk": Count("pk", filter=Q(has_risk=True, has_category=False)),
+        # ``survey_year`` (never null) rather than the id: the year indexes hold it, so the count
+        # needs no visit to the table.
+        "children_surveyed": Count("survey_year"),
+        "children_special": Count("survey_year", filter=Q(has_category=True)),
+        "children_at_risk": Count("survey_year", filter=Q(has_risk=True, has_category=False)),
     }
     # Record counts add up, so one GROUP BY gives the breakdown and the totals (its sum): the
     # year's records are read once.
@@ -226,12 +230,11 @@ class SurveyFlags(TypedDict):
 
 def survey_records(*, user: Any, area: ReportArea) -> ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]:
     """Survey records of the area's year, annotated with ``has_category`` and ``has_risk``."""
-    categories = SurveyRecord.categories.through.objects.filter(surveyrecord_id=OuterRef("pk"))
-    risks = SurveyRecord.risks.through.objects.filter(surveyrecord_id=OuterRef("pk"))
+    # The stored flags, not EXISTS over the link tables per record: see ``SurveyRecord``.
     return (
         area.records(SurveyRecord.objects.all(), user)
         .filter(survey_year=area.year)
-        .annotate(has_category=Exists(categories), has_risk=Exists(risks))
+        .annotate(has_category=F("any_category"), has_risk=F("any_risk"))
     )
 
 
