@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
@@ -231,11 +231,13 @@ class SurveyFlags(TypedDict):
 def survey_records(*, user: Any, area: ReportArea) -> ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]:
     """Survey records of the area's year, annotated with ``has_category`` and ``has_risk``."""
     # The stored flags, not EXISTS over the link tables per record: see ``SurveyRecord``.
-    return (
+    records = (
         area.records(SurveyRecord.objects.all(), user)
         .filter(survey_year=area.year)
         .annotate(has_category=F("any_category"), has_risk=F("any_risk"))
     )
+    # F() annotations are typed as Any; they are the two boolean columns of SurveyFlags.
+    return cast("ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]", records)
 
 
 def commune_stats(*, user: Any, area: ReportArea) -> ScopedQuerySet[CommuneStats]:
