@@ -219,8 +219,31 @@ class ChildCategory(models.Model):
         return f"{self.child_id}: {self.category_id}"
 
 
+class SurveyRecordQuerySet(ScopedQuerySet["SurveyRecord"]):
+    def refresh_flags(self) -> int:
+        """Recompute ``any_category`` and ``any_risk`` of these records from their links; returns the rows updated.
+
+        Called wherever links change without ``m2m_changed`` (bulk imports, deleted categories or
+        risk factors) and by ``manage.py refresh_survey_flags``.
+        """
+        categories = SurveyRecord.categories.through.objects.filter(surveyrecord_id=models.OuterRef("pk"))
+        risks = SurveyRecord.risks.through.objects.filter(surveyrecord_id=models.OuterRef("pk"))
+        return self.order_by().update(any_category=models.Exists(categories), any_risk=models.Exists(risks))
+
+
+def all_survey_records() -> SurveyRecordQuerySet:
+    """Every survey record, whatever the default manager leaves out (for keeping the flags exact)."""
+    return SurveyRecordQuerySet(model=SurveyRecord)
+
+
 class SurveyRecord(ReformTracked):
-    """A child's situation in one survey year: one child surveyed twice has two records."""
+    """A child's situation in one survey year: one child surveyed twice has two records.
+
+    ``any_category`` / ``any_risk`` say whether the record has a category / a risk factor: the
+    survey figures count them from the row (and its index) instead of probing the link tables
+    once per record, which cost most of a report on years of surveys. They follow the links on
+    every write (``cases.signals``, ``SurveyRecordQuerySet.refresh_flags``).
+    """
 
     scope = Scope(unit="commune", current="current_unit", owner="child__reported_by")
     personal_data = PersonalData(child="child")
@@ -244,16 +267,26 @@ class SurveyRecord(ReformTracked):
     categories = models.ManyToManyField(Category, blank=True, related_name="+", verbose_name=_("special circumstances"))
     risks = models.ManyToManyField(RiskFactor, blank=True, related_name="+", verbose_name=_("risk factors"))
     notes = models.TextField(_("notes"), blank=True)
+    any_category = models.BooleanField(_("in special circumstances"), default=False, editable=False)
+    any_risk = models.BooleanField(_("with a risk factor"), default=False, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = SurveyRecordQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("survey record")
         verbose_name_plural = _("survey records")
         ordering = ["-survey_year"]
         constraints = [models.UniqueConstraint(fields=["child", "survey_year"], name="survey_record_unique_year")]
-        indexes = [models.Index(fields=["survey_year", "commune"], name="survey_year_commune")]
+        # A year's records of an area in one index range per side of "recorded or current unit in
+        # the area", whatever the number of survey years held; with the flags, the country's
+        # figures are read from the index alone.
+        indexes = [
+            models.Index(fields=["survey_year", "commune", "any_category", "any_risk"], name="survey_year_commune"),
+            models.Index(
+                fields=["survey_year", "current_unit", "any_category", "any_risk"], name="survey_year_current_unit"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.child} – {self.survey_year}"
@@ -295,6 +328,16 @@ class CommuneStats(ReformTracked):
         return f"{self.commune} – {self.survey_year}"
 
 
+def closed_during_q(year: int, *, outcome: str | None = None) -> Q:
+    """``CaseQuerySet.closed_during`` as a condition on the case row, for a count filter in one aggregate."""
+    current = Q(status=Case.Status.CLOSED, closed_on__year=year)
+    steps = CaseTransition.objects.filter(case=models.OuterRef("pk"), to_status=Case.Status.CLOSED, on__year=year)
+    if outcome:
+        current &= Q(outcome=outcome)
+        steps = steps.filter(outcome=outcome)
+    return current | Q(models.Exists(steps))
+
+
 class CaseQuerySet(ScopedQuerySet["Case"]):
     def open_during(self, year: int) -> CaseQuerySet:
         """Cases open at any time in ``year``: opened on or before Dec 31, not closed before Jan 1."""
@@ -321,12 +364,7 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
         Counts a closure recorded as a workflow step even when the case was reopened later,
         and a case imported already closed (no step) through its own closure date.
         """
-        current = Q(status=Case.Status.CLOSED, closed_on__year=year)
-        steps = CaseTransition.objects.filter(case=models.OuterRef("pk"), to_status=Case.Status.CLOSED, on__year=year)
-        if outcome:
-            current &= Q(outcome=outcome)
-            steps = steps.filter(outcome=outcome)
-        return self.filter(current | Q(models.Exists(steps)))
+        return self.filter(closed_during_q(year, outcome=outcome))
 
     def overdue(self, *, now: dt.datetime) -> CaseQuerySet:
         """Open cases past a deadline: emergency intervention (12 hours) or the plan (5 working days)."""

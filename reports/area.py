@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
 from accounts.scope import ScopedQuerySet, is_unrestricted, model_scope, user_unit
@@ -81,7 +82,29 @@ class ReportArea:
     def records[QS: ScopedQuerySet[Any]](self, queryset: QS, user: Any) -> QS:
         """The rows of ``queryset`` (e.g. ``Case.objects.all()``) that ``user`` may see and that lie in this area."""
         qs = queryset.visible_to(user)
-        return qs if self.unit is None else qs.in_unit(self.unit)
+        return qs if self.unit is None else qs.filter(self.in_area(qs.model))
+
+    @cached_property
+    def unit_ids(self) -> list[int]:
+        """Ids of the area's unit and every unit under it (all valid dates), read once per area."""
+        if self.unit is None:
+            return []
+        return list(Unit.objects.at_or_below(self.unit).order_by("pk").values_list("pk", flat=True))
+
+    def in_area(self, model: type[models.Model]) -> Q:
+        """Rows of ``model`` recorded at or below the area's unit, or whose current unit is.
+
+        The same rows as ``ScopedQuerySet.in_unit``, but with the unit ids written out as a list:
+        the planner then reads each side of the OR from its own index (a BitmapOr of two index
+        scans, each also narrowed by the year where an index starts with it) and estimates the
+        rows right, instead of filtering the whole table through two hashed subqueries.
+        """
+        scope = model_scope(model)
+        ids = self.unit_ids
+        q = Q(**{f"{scope.unit}__in": ids})
+        if scope.current:
+            q |= Q(**{f"{scope.current}__in": ids})
+        return q
 
     def units(self) -> UnitQuerySet:
         """Units in this area that were valid at some time in the year.

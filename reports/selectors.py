@@ -12,13 +12,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.db.models import Aggregate, Count, Exists, Expression, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.scope import ScopedQuerySet
-from cases.models import Case, CommuneStats, SurveyRecord
+from cases.models import Case, CommuneStats, SurveyRecord, closed_during_q
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import Attendance, ProtectionModel
@@ -124,7 +124,9 @@ def case_figures(*, user: Any, area: ReportArea) -> Figures:
     breakdown rows may add up to more than the total.
     """
     qs = area.records(Case.objects.all(), user).open_during(area.year)
-    success = Q(pk__in=Case.objects.closed_during(area.year, outcome=Case.Outcome.GOAL_ACHIEVED).values("pk"))
+    # A condition on the row itself: only the area's cases are checked (``pk IN`` every successful
+    # closure of the year read the whole table).
+    success = closed_during_q(area.year, outcome=Case.Outcome.GOAL_ACHIEVED)
     aggregates = {
         "children_managed": Count("child", distinct=True),
         "cases_closed_success": Count("child", filter=success, distinct=True),
@@ -206,15 +208,17 @@ def survey_figures(*, user: Any, area: ReportArea) -> Figures:
     """
     qs = survey_records(user=user, area=area)
     aggregates = {
-        "children_surveyed": Count("pk"),
-        "children_special": Count("pk", filter=Q(has_category=True)),
-        "children_at_risk": Count("pk", filter=Q(has_risk=True, has_category=False)),
+        # ``survey_year`` (never null) rather than the id: the year indexes hold it, so the count
+        # needs no visit to the table.
+        "children_surveyed": Count("survey_year"),
+        "children_special": Count("survey_year", filter=Q(has_category=True)),
+        "children_at_risk": Count("survey_year", filter=Q(has_risk=True, has_category=False)),
     }
-    total = qs.aggregate(**aggregates)
-    by_unit = {}
-    if area.breakdown_level:
-        by_unit = _grouped(qs, area.unit_key(SurveyRecord, area.breakdown_level), **aggregates)
-    return Figures(total=total, by_unit=by_unit)
+    # Record counts add up, so one GROUP BY gives the breakdown and the totals (its sum): the
+    # year's records are read once.
+    by_unit = _grouped(qs, area.unit_key(SurveyRecord, area.breakdown_level or Unit.Level.COMMUNE), **aggregates)
+    total = {name: sum(row[name] for row in by_unit.values()) for name in aggregates}
+    return Figures(total=total, by_unit=by_unit if area.breakdown_level else {})
 
 
 class SurveyFlags(TypedDict):
@@ -226,13 +230,14 @@ class SurveyFlags(TypedDict):
 
 def survey_records(*, user: Any, area: ReportArea) -> ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]:
     """Survey records of the area's year, annotated with ``has_category`` and ``has_risk``."""
-    categories = SurveyRecord.categories.through.objects.filter(surveyrecord_id=OuterRef("pk"))
-    risks = SurveyRecord.risks.through.objects.filter(surveyrecord_id=OuterRef("pk"))
-    return (
+    # The stored flags, not EXISTS over the link tables per record: see ``SurveyRecord``.
+    records = (
         area.records(SurveyRecord.objects.all(), user)
         .filter(survey_year=area.year)
-        .annotate(has_category=Exists(categories), has_risk=Exists(risks))
+        .annotate(has_category=F("any_category"), has_risk=F("any_risk"))
     )
+    # F() annotations are typed as Any; they are the two boolean columns of SurveyFlags.
+    return cast("ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]", records)
 
 
 def commune_stats(*, user: Any, area: ReportArea) -> ScopedQuerySet[CommuneStats]:

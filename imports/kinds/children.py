@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
-from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord
+from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord, all_survey_records
 from cases.validators import check_birth, check_personal_id
 from imports import cells
 from imports.bulk import any_of, bulk_insert_values, bulk_update_values, without_bitmap_scans
@@ -490,6 +490,8 @@ class ChildrenSpec(KindSpec):
                 for c in r.payload["risks"]
             ]
         )
+        # Bulk link writes send no m2m_changed: the records' flags are refreshed here.
+        all_survey_records().filter(any_of("id", [r.payload["record_id"] for r in record_rows])).refresh_flags()
         today = dt.date.today()
         ChildCategory.objects.bulk_create(
             [

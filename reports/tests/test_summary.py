@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.models import Category, RiskFactor
 from reports.area import ReportArea, ReportRequestError, ReportUnitNotFound, resolve_area
 from reports.summary import SUMMARY_KEYS, annual_summary
+
+from .factories import (
+    AttendanceFactory,
+    CaseFactory,
+    EnrolmentFactory,
+    OutreachEventFactory,
+    ProtectionModelFactory,
+    SurveyRecordFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +196,38 @@ def test_query_count_does_not_grow_with_units(world, cast, units):
         annual_summary(user=cast.manager, area=ReportArea(unit=units.kontum_city, year=2024))
     assert len(province) == len(commune)
     assert len(province) <= 12
+
+
+def _summary_queries(user, area) -> int:
+    # A fresh area each time: an area reads its unit ids once and keeps them.
+    fresh = ReportArea(unit=area.unit, year=area.year)
+    with CaptureQueriesContext(connection) as captured:
+        annual_summary(user=user, area=fresh)
+    return len(captured)
+
+
+def test_query_count_does_not_grow_with_data(world, cast, units):
+    """More children, survey years, cases, models, events and attendance: the same queries."""
+    areas = [
+        (cast.manager, ReportArea(unit=units.kontum, year=2024)),
+        (cast.superuser, ReportArea(unit=units.quangngai, year=2026)),
+        (cast.superuser, ReportArea(unit=None, year=2024)),
+    ]
+    for user, area in areas:  # warm the users' permission caches
+        annual_summary(user=user, area=area)
+    before = [_summary_queries(user, area) for user, area in areas]
+    sc = Category.objects.get(code="SC04")
+    risk = RiskFactor.objects.get(code="R01")
+    communes = [units.quang_trung, units.duy_tan, units.dakglei_town, units.pleiku_commune]
+    for i, commune in enumerate(communes * 3):
+        for year in (2022, 2023, 2024, 2025, 2026):
+            record = SurveyRecordFactory(commune=commune if year < 2025 else units.kontum_ward, survey_year=year)
+            record.categories.add(sc) if i % 2 else record.risks.add(risk)
+        CaseFactory(commune=commune, opened_on=dt.date(2024, 1 + i % 12, 1))
+        ProtectionModelFactory(unit=commune, kind="child_club", established_on=dt.date(2020 + i % 6, 1, 1))
+        OutreachEventFactory(unit=commune, date=dt.date(2024, 1 + i % 12, 10))
+        AttendanceFactory(enrolment=EnrolmentFactory(model=world.daycare), date=dt.date(2024, 1 + i % 12, 2))
+    after = [_summary_queries(user, area) for user, area in areas]
+    # Pleiku is in Gia Lai: 9 of the 12 new records of 2024 are in Kon Tum.
+    assert after == before
+    assert annual_summary(user=cast.manager, area=areas[0][1]).figures["children_surveyed"] == 4 + 9
