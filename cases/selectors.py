@@ -21,7 +21,7 @@ def cases_overdue(*, user: Any, now: dt.datetime) -> CaseQuerySet:
 
 
 def cases_managed(*, user: Any, unit: Unit, year: int) -> CaseQuerySet:
-    """Cases in ``unit`` open at any time in ``year`` (SPEC §4), within the user's scope."""
+    """Cases in ``unit`` open at any time in ``year`` (docs/contract/children-and-cases.md), within the user's scope."""
     return Case.objects.visible_to(user).in_unit(unit).open_during(year)
 
 

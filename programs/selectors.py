@@ -87,7 +87,7 @@ class AttendanceFigures:
 def attendance_figures(*, user: Any, year: int, model: ProtectionModel | None = None) -> AttendanceFigures:
     """Daily, monthly and yearly attendance of the day-care models ``user`` sees (or one model).
 
-    One aggregate query; the averages follow SPEC §7: over days with any attendance recorded,
+    One aggregate query; the averages follow docs/contract/reports.md: over days with any attendance recorded,
     the number of children present.
     """
     queryset = Attendance.objects.visible_to(user).filter(

@@ -1,4 +1,4 @@
-"""Filtered reports (SPEC §7): selectors that take ``user=`` and the request's filter data.
+"""Filtered reports (docs/contract/reports.md): selectors that take ``user=`` and the request's filter data.
 
 Each report starts from ``visible_to(user)``, applies its ``ReportFilterSet`` (period, unit in
 scope, dimensions), groups in the database and returns ``Table`` objects; all figures are

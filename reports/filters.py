@@ -1,4 +1,4 @@
-"""Filters of the filtered reports (SPEC §7): a period (year or date range), a unit in scope, and
+"""Filters of the filtered reports (docs/contract/reports.md): a period (year or date range), a unit in scope, and
 the report's own dimensions. The unit choices come from ``ScopedFilterSet``: only units the user
 may see; another unit is refused like a missing one.
 """

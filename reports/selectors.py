@@ -113,7 +113,7 @@ def model_figures(*, user: Any, area: ReportArea) -> Figures:
 
 
 def case_figures(*, user: Any, area: ReportArea) -> Figures:
-    """Case management (SPEC §4), on ``Case.objects.open_during`` / ``closed_during``.
+    """Case management (docs/contract/children-and-cases.md), on ``Case.objects.open_during`` / ``closed_during``.
 
     - ``children_managed``: distinct children with a case in the area open at any time in the year
       (opened on or before Dec 31, not closed before Jan 1);

@@ -1,7 +1,7 @@
-"""The annual summary (SPEC §7): the figures of every indicator family for one area and year.
+"""The annual summary (docs/contract/reports.md): the figures of every indicator family for one area and year.
 
 ``annual_summary(user=, area=)`` is what the admin page, the API and the CLI all call, so the
-three give the same numbers. ``AnnualSummary.as_json()`` has the stable keys of SPEC §7 plus
+three give the same numbers. ``AnnualSummary.as_json()`` has the stable keys of docs/contract/reports.md plus
 ``breakdown`` and ``months`` for the tables and charts.
 """
 
@@ -18,7 +18,7 @@ from locations.models import Unit
 from . import selectors
 from .area import ReportArea, unit_json
 
-# The keys of SPEC §7, in the order reports show them.
+# The keys of docs/contract/reports.md, in the order reports show them.
 SUMMARY_KEYS = [
     "cbcp_models_new",
     "cbcp_communes_new",
@@ -110,7 +110,7 @@ class AnnualSummary:
 
 
 def annual_summary(*, user: Any, area: ReportArea) -> AnnualSummary:
-    """Every indicator of SPEC §7 for ``area``, as ``user`` may see it, in a fixed number of queries."""
+    """Every indicator (docs/contract/reports.md) for ``area``, as ``user`` sees it, in a fixed number of queries."""
     units = selectors.unit_counts(user=user, area=area)
     models = selectors.model_figures(user=user, area=area)
     cases = selectors.case_figures(user=user, area=area)

@@ -1,4 +1,4 @@
-"""``children``: one row per child and survey year (SPEC §6).
+"""``children``: one row per child and survey year (docs/contract/imports.md).
 
 A row is the same child as an existing one when it has the same ``personal_id``; else the
 same ``child_ref``; else the same folded name, date of birth, sex and commune. A matched

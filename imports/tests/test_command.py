@@ -1,4 +1,4 @@
-"""``import_data`` exit statuses and output (SPEC §6)."""
+"""``import_data`` exit statuses and output (docs/contract/imports.md)."""
 
 import json
 

@@ -1,4 +1,4 @@
-"""``import_data KIND FILE --user USERNAME [--commit] [--json]`` (SPEC §6).
+"""``import_data KIND FILE --user USERNAME [--commit] [--json]`` (docs/contract/imports.md).
 
 Exit status 0: the file is valid (and, with ``--commit``, applied); 1: it has invalid rows;
 2: unusable input (no such file, unknown kind or user, unreadable file).

@@ -24,7 +24,7 @@ FORMATS = ["json", "csv", "xlsx", "text", *DOCUMENT_FORMATS]
 
 
 class Command(BaseCommand):
-    help = "Print or save the annual summary of a unit (SPEC §7), as a user sees it with --user."
+    help = "Print or save the annual summary of a unit, as a user sees it with --user."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--unit", default="", help="Unit code (empty: the user's unit, or the whole country).")
