@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -96,6 +97,12 @@ class CaseViewSet(ScopedViewSet):
     def perform_service_update(self, serializer) -> None:
         self._save(serializer, serializer.instance)
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("form", str, OpenApiParameter.PATH, enum=list(CASE_DOCUMENTS)),
+            OpenApiParameter("format", str, OpenApiParameter.QUERY, enum=["docx", "pdf"]),
+        ]
+    )
     @action(
         detail=True,
         methods=["get"],
