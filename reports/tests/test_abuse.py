@@ -209,3 +209,14 @@ def test_page_shows_tables_and_charts(abuse_world, cast, client_for):
     download = client_for(cast.viewer).get(address, {"unit": "62", "year": "2024", "format": "csv", "table": "by_form"})
     assert download.status_code == 200
     assert "violence" in download.content.decode("utf-8-sig")
+
+
+def test_an_archived_case_drops_out_of_the_figures_and_comes_back_on_restore(abuse_world, cast):
+    from accounts.archive import record_archive, record_restore
+
+    record_archive(record=abuse_world["c"], user=cast.province)
+    data = report_for(cast.manager, "62", 2024).as_json()
+    assert (data["children_abused"], data["incidents"]) == (3, 4)
+    assert data["by_form"]["exploitation"] == 0 and data["by_setting"]["community"] == 0
+    record_restore(record=abuse_world["c"], user=cast.manager)
+    assert report_for(cast.manager, "62", 2024).as_json()["children_abused"] == 4
