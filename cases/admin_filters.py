@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -59,6 +60,10 @@ class UnitInScopeFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
+        raw = self.value() or ""
+        if not (raw.isdigit() and len(raw) < 10):
+            # Not an id at all: the list's error flag (?e=1), as for any malformed filter.
+            raise IncorrectLookupParameters(raw)
         unit = self.chosen_unit(request)
         return queryset.in_unit(unit) if unit else queryset.none()
 
