@@ -101,6 +101,9 @@ class Chart:
 def _inline_svg(document: str, title: str) -> str:
     """The ``<svg>`` element alone (no XML prolog), with the page's class and an accessible name."""
     svg = document[document.index("<svg") :]
+    # matplotlib's stylesheet (line joins and caps) would need the page's nonce under the content
+    # security policy; the same rule lives in the report styles.
+    svg = re.sub(r"<style[^>]*>.*?</style>", "", svg, flags=re.S)
     svg = re.sub(r'\s(width|height)="[^"]*"', "", svg[: svg.index(">")], count=2) + svg[svg.index(">") :]
     label = escape(title)
     return svg.replace("<svg", f'<svg class="report-chart" role="img" aria-label="{label}"', 1)
