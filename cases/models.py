@@ -391,6 +391,19 @@ class Case(Archivable, ReformTracked):
         REVIEW = "review", _("Review (form 06)")
         CLOSED = "closed", _("Closed")
 
+    class Channel(models.TextChoices):
+        """How the report came (docs/contract/case-work.md, "Intake")."""
+
+        HOTLINE_111 = "hotline_111", _("Child protection hotline 111")
+        PHONE = "phone", _("Phone")
+        WALK_IN = "walk_in", _("In person")
+        SCHOOL = "school", _("School")
+        HEALTH = "health", _("Health facility")
+        POLICE = "police", _("Police")
+        COMMUNITY = "community", _("Community")
+        ONLINE = "online", _("Online")
+        OTHER = "other", _("Other")
+
     class Outcome(models.TextChoices):
         GOAL_ACHIEVED = "goal_achieved", _("Goal achieved")
         PARTIALLY_ACHIEVED = "partially_achieved", _("Partially achieved")
@@ -423,6 +436,9 @@ class Case(Archivable, ReformTracked):
         related_name="cases",
         verbose_name=_("protection model"),
     )
+    channel = models.CharField(
+        _("intake channel"), max_length=16, choices=Channel.choices, blank=True, help_text=_("How the report came.")
+    )
     notes = models.TextField(_("notes"), blank=True)
     abuse_details = models.TextField(
         _("details of abuse or harm"), blank=True, help_text=_("Sensitive: shown only to officers in charge.")
@@ -440,6 +456,15 @@ class Case(Archivable, ReformTracked):
         blank=True,
         related_name="+",
         verbose_name=_("reported by"),
+    )
+    # The officer in charge (docs/contract/case-work.md, "Assignment"); set through ``case_assign``.
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="assigned_cases",
+        verbose_name=_("assigned to"),
     )
     version = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -842,5 +867,9 @@ class ChangeRecord(models.Model):
         return f"{self.get_action_display()} {self.at:%d/%m/%Y %H:%M}"
 
 
-# Incidents of abuse live in their own module; importing them here registers them with the app.
+# Incidents of abuse, consent, transfers and referrals live in their own modules; importing them here
+# registers them with the app.
+from .consent import Consent  # noqa: E402, F401
 from .incidents import AbuseForm, AbuseSetting, Incident  # noqa: E402, F401
+from .referrals import Referral, ReferralStep  # noqa: E402, F401
+from .transfers import Transfer  # noqa: E402, F401

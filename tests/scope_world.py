@@ -276,3 +276,40 @@ def build_access_event(commune: Unit):
     return AccessEvent.objects.create(
         request_id=uuid.uuid4(), user=user, username=user.username, action="view", child_id=build_child(commune).pk
     )
+
+
+@builds("cases.Consent")
+def build_consent(commune: Unit):
+    from django.core.files.base import ContentFile
+
+    from cases.models import Consent
+
+    consent = Consent(
+        child=build_child(commune), party="representative", purpose="data_sharing", given_on=dt.date(2020, 5, 1)
+    )
+    consent.document.save("dong-y.pdf", ContentFile(PDF), save=False)
+    consent.save()
+    return consent
+
+
+@builds("cases.Transfer")
+def build_transfer(commune: Unit):
+    """A transfer within its own commune: seen exactly where its case is (the receiving side has its own tests)."""
+    from cases.models import Transfer
+
+    case = build_case(commune)
+    return Transfer.objects.create(case=case, from_unit=commune, to_unit=commune, reason="Chuyển nơi ở")
+
+
+@builds("cases.Referral")
+def build_referral(commune: Unit):
+    from cases.models import Referral
+
+    return Referral.objects.create(case=build_case(commune), service="health", provider="Trạm y tế", reason="Khám")
+
+
+@builds("cases.ReferralStep")
+def build_referral_step(commune: Unit):
+    from cases.models import ReferralStep
+
+    return ReferralStep.objects.create(referral=build_referral(commune), from_status="", to_status="sent")

@@ -1,0 +1,114 @@
+"""Consent records of a child (docs/contract/data-protection.md, "Consent").
+
+Whose consent (the child, from 7 years of age, or a parent or guardian), for what, from when to when.
+``sharing_consent_given`` is the one home of the rule that a transfer or referral sharing the file
+outside the commune needs a current ``data_sharing`` consent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from accounts.archive import Archivable
+from accounts.downloads import ProtectedFileField
+from accounts.scope import Scope, ScopedQuerySet
+from accounts.uploads import RandomName, validate_document
+from audit.access import PersonalData
+
+if TYPE_CHECKING:
+    from .models import Child
+
+# A child gives consent from this age on (Law on Children 2016, Art. 6 and 33 ask for the views and
+# consent of a child aged 7 or more).
+CHILD_CONSENT_AGE = 7
+
+
+class ConsentQuerySet(ScopedQuerySet["Consent"]):
+    def current(self, *, purpose: str, on: dt.date) -> ConsentQuerySet:
+        """Consents for ``purpose`` in force on ``on``: given by then and not withdrawn by then."""
+        return self.filter(purpose=purpose, given_on__lte=on).filter(
+            Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gt=on)
+        )
+
+
+class Consent(Archivable):
+    """One consent given for a child: by whom, for what, from when, withdrawn when."""
+
+    scope = Scope(unit="child__commune", current="child__current_unit", owner="child__reported_by")
+    personal_data = PersonalData(child="child")
+
+    class Party(models.TextChoices):
+        CHILD = "child", _("The child")
+        REPRESENTATIVE = "representative", _("Parent or guardian")
+
+    class Purpose(models.TextChoices):
+        CASE_MANAGEMENT = "case_management", _("Case management")
+        DATA_SHARING = "data_sharing", _("Sharing the file with other units and services")
+        PHOTOS = "photos", _("Photos")
+
+    child = models.ForeignKey("cases.Child", on_delete=models.CASCADE, related_name="consents", verbose_name=_("child"))
+    party = models.CharField(_("given by"), max_length=16, choices=Party.choices)
+    purpose = models.CharField(_("purpose"), max_length=16, choices=Purpose.choices)
+    given_on = models.DateField(_("given on"))
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    document = ProtectedFileField(
+        _("document"),
+        upload_to=RandomName("cases/consents"),
+        max_length=255,
+        blank=True,
+        validators=[validate_document],
+        help_text=_("The signed consent form, if any (PDF, Office file or image)."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+        indexes = [models.Index(fields=["child", "purpose"], name="consent_child_purpose")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} – {self.get_party_display()} ({self.given_on:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        errors: dict[str, Any] = {}
+        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+            errors["withdrawn_on"] = _("Consent cannot be withdrawn before it was given.")
+        child: Child | None = getattr(self, "child", None) if self.child_id else None
+        if self.party == self.Party.CHILD and child is not None and self.given_on:
+            if child.age_on(self.given_on) < CHILD_CONSENT_AGE:
+                errors["party"] = _("A child gives consent from the age of %(age)d; ask the parent or guardian.") % {
+                    "age": CHILD_CONSENT_AGE
+                }
+        if errors:
+            raise ValidationError(errors)
+
+
+def sharing_consent_given(child: Child, *, on: dt.date) -> bool:
+    """Whether a ``data_sharing`` consent for ``child`` is in force on ``on``."""
+    return Consent.objects.filter(child=child).current(purpose=Consent.Purpose.DATA_SHARING, on=on).exists()
