@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import Scope, ScopedQuerySet
+from audit.access import PersonalData
 
 if TYPE_CHECKING:
     from .models import Child
@@ -72,6 +73,8 @@ class Incident(models.Model):
     """An incident of abuse of the child of a case (Circular 13/2021/TT-BLĐTBXH, indicator 0101)."""
 
     scope = Scope(unit="commune", current="case__current_unit", owner="case__reported_by")
+    # An incident tells what happened to the child: every read of it is a read of the child's file.
+    personal_data = PersonalData(child="case__child", case="case")
 
     class Handling(models.TextChoices):
         CRIMINAL = "criminal", _("Criminal proceedings")

@@ -1,12 +1,16 @@
-"""Writes form 01 and the annual report as PDF, and page 1 of each as PNG, under artifacts/documents/.
+"""Writes form 01 and the annual report as PDF, and page 1 of each as PNG.
 
-The pictures are kept in the repository so that a reviewer sees what officers print; the PNG
-step needs ``pdftoppm`` (Debian package poppler-utils) and is skipped without it.
+The pictures under artifacts/documents/ are kept in the repository so that a reviewer sees what
+officers print. A test run writes to a temporary folder, so that the tracked files do not change
+on every run; ``WRITE_ARTIFACTS=1`` writes them in place, to refresh the pictures after a change
+to the documents. The PNG step needs ``pdftoppm`` (Debian package poppler-utils) and is skipped
+without it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -35,9 +39,10 @@ def _page_one(pdf: Path) -> Path:
     return pdf.with_suffix(".png")
 
 
-def test_form_01_and_annual_report_as_pictures(world, cast, units, settings):
+def test_form_01_and_annual_report_as_pictures(world, cast, units, settings, tmp_path):
     settings.AGENCY_SIGNATORY = "Nguyễn Văn An"
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    folder = ARTIFACTS if os.environ.get("WRITE_ARTIFACTS") == "1" else tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
     case = CaseFactory(
         commune=units.quang_trung,
         case_ref="QLTH-2024-017",
@@ -66,10 +71,10 @@ def test_form_01_and_annual_report_as_pictures(world, cast, units, settings):
     )
     incident.forms.set(AbuseForm.objects.filter(key="violence"))
 
-    form = ARTIFACTS / "form-01.pdf"
+    form = folder / "form-01.pdf"
     form.write_bytes(case_document_file(case=case, form="01", fmt="pdf", user=cast.commune).content)
     summary = annual_summary(user=cast.manager, area=resolve_area(user=cast.manager, unit_code="62", year=2024))
-    report = ARTIFACTS / "annual-report.pdf"
+    report = folder / "annual-report.pdf"
     report.write_bytes(annual_report_file(summary=summary, fmt="pdf", user=cast.manager).content)
     for pdf in (form, report):
         assert _page_one(pdf).stat().st_size > 10_000
