@@ -30,6 +30,8 @@ from cases.incidents import AbuseForm, AbuseSetting, Incident, IncidentQuerySet
 from cases.models import Case, CaseTransition, Child
 
 from .area import ReportArea, unit_json
+from .suppression import hide_small, min_cell, suppress_small_cells
+from .tables import Column, Table
 
 SUPPORTED_STATUSES = [Case.Status.PLAN_APPROVED, Case.Status.IN_PROGRESS, Case.Status.REVIEW]
 CHILD = "case__child"
@@ -169,17 +171,20 @@ def abuse_by_unit(*, user: Any, area: ReportArea) -> list[dict[str, Any]]:
 @dataclass
 class AbuseReport:
     area: ReportArea
-    totals: dict[str, int]
-    by_sex: dict[str, int] = field(default_factory=dict)
-    by_age_group: dict[str, int] = field(default_factory=dict)
-    by_form: dict[str, int] = field(default_factory=dict)
-    by_setting: dict[str, int] = field(default_factory=dict)
+    totals: dict[str, Any]
+    by_sex: dict[str, Any] = field(default_factory=dict)
+    by_age_group: dict[str, Any] = field(default_factory=dict)
+    by_form: dict[str, Any] = field(default_factory=dict)
+    by_setting: dict[str, Any] = field(default_factory=dict)
     by_unit: list[dict[str, Any]] = field(default_factory=list)
+    # The smallest count shown, when small counts were hidden for an aggregate-only user.
+    suppressed_below: int = 0
 
     def as_json(self) -> dict[str, Any]:
         return {
             "unit": unit_json(self.area.unit),
             "year": self.area.year,
+            "suppressed_below": self.suppressed_below,
             **self.totals,
             "by_sex": self.by_sex,
             "by_age_group": self.by_age_group,
@@ -195,7 +200,7 @@ def abuse_report(*, user: Any, area: ReportArea) -> AbuseReport:
     Nine queries whatever the area: one per breakdown family, plus the two reference lists
     (zeros for forms and settings nobody had) and the units of the breakdown level.
     """
-    return AbuseReport(
+    report = AbuseReport(
         area=area,
         totals=abuse_totals(user=user, area=area),
         by_sex=abuse_by_sex(user=user, area=area),
@@ -204,3 +209,40 @@ def abuse_report(*, user: Any, area: ReportArea) -> AbuseReport:
         by_setting=abuse_by_setting(user=user, area=area),
         by_unit=abuse_by_unit(user=user, area=area),
     )
+    return _suppressed(report, minimum=min_cell(user))
+
+
+def _suppressed(report: AbuseReport, *, minimum: int) -> AbuseReport:
+    """Hide small counts for aggregate-only users (``REPORT_MIN_CELL``), in every output at once.
+
+    The counts of abused children single a child out more than any other report, so the rule of
+    ``reports.suppression`` applies here at the source: the page, exports, API and command line all
+    read this report. Breakdowns that add up (about) to the children abused (by sex, age group and
+    unit) get the full rule with that total; the totals and the breakdowns by form and setting, where
+    a child counts in several rows, only hide their small counts.
+    """
+    if minimum <= 1:
+        return report
+    before = repr((report.totals, report.by_sex, report.by_age_group, report.by_form, report.by_setting))
+    total = {"n": report.totals["children_abused"]}
+    for name in ("by_sex", "by_age_group"):
+        counts: dict[str, Any] = getattr(report, name)
+        table = Table(
+            name=name, title="", columns=[Column("n", "")], rows=[{"key": k, "n": v} for k, v in counts.items()]
+        )
+        table.total = dict(total)
+        suppress_small_cells(table, minimum)
+        setattr(report, name, {row["key"]: row["n"] for row in table.rows})
+        # A total hidden by one breakdown is hidden everywhere.
+        total["n"] = table.total["n"]
+    by_unit = Table(name="by_unit", title="", columns=[Column("children_abused", "")], rows=report.by_unit)
+    by_unit.total = {"children_abused": total["n"]}
+    hidden_units = suppress_small_cells(by_unit, minimum)
+    report.totals["children_abused"] = by_unit.total["children_abused"]
+    report.totals = {key: hide_small(value, minimum) for key, value in report.totals.items()}
+    report.by_form = {key: hide_small(value, minimum) for key, value in report.by_form.items()}
+    report.by_setting = {key: hide_small(value, minimum) for key, value in report.by_setting.items()}
+    after = repr((report.totals, report.by_sex, report.by_age_group, report.by_form, report.by_setting))
+    if hidden_units or before != after:
+        report.suppressed_below = minimum
+    return report

@@ -88,11 +88,14 @@ def abuse_tables(report: AbuseReport) -> list[Table]:
 
 
 def abuse_charts(report: AbuseReport) -> list[Chart]:
-    """Children abused by age group, by form and by setting of the abuse."""
+    """Children abused by age group, by form and by setting of the abuse.
+
+    A breakdown with a hidden small count (``suppressed_below``) has no chart: a bar would show it.
+    """
     forms = dict(AbuseForm.objects.values_list("key", "name"))
     places = dict(AbuseSetting.objects.values_list("key", "name"))
     label = _("Children abused")
-    return [
+    charts = [
         bar_chart(
             _("Children abused by age at the incident"),
             [_("%(band)s years") % {"band": k} for k in report.by_age_group],
@@ -108,6 +111,10 @@ def abuse_charts(report: AbuseReport) -> list[Chart]:
             [places.get(k, k) for k in report.by_setting],
             [(label, list(report.by_setting.values()))],
         ),
+    ]
+    counts = [report.by_age_group, report.by_form, report.by_setting]
+    return [
+        chart for chart, values in zip(charts, counts, strict=True) if all(isinstance(v, int) for v in values.values())
     ]
 
 

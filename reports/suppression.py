@@ -1,4 +1,4 @@
-"""Small-cell suppression of the filtered reports for aggregate-only roles (viewers).
+"""Small-cell suppression of the filtered and abuse reports for aggregate-only roles (viewers).
 
 A viewer of one ward must not single a child out from a count of 1 by category, sex or age.
 ``REPORT_MIN_CELL`` (default 5; 0 turns it off) is the smallest count shown to them.
@@ -57,6 +57,15 @@ def suppress_small_cells(table: Table, minimum: int) -> bool:
             changed = True
         changed = changed or bool(hidden)
     return changed
+
+
+def hide_small(value: Any, minimum: int) -> Any:
+    """``value``, or ``"<minimum>"`` when it is a count from 1 to ``minimum - 1`` (primary suppression only).
+
+    For counts that do not add up to a shown total (a child counts once in each form of abuse it
+    suffered), where no other cell gives a hidden one back.
+    """
+    return f"<{minimum}" if minimum > 1 and _small(value, minimum) else value
 
 
 def _small(value: Any, minimum: int) -> bool:

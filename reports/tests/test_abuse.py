@@ -156,7 +156,7 @@ def test_age_groups_come_from_the_setting(settings):
 
 
 def test_api_returns_the_report(abuse_world, cast, client_for):
-    response = client_for(cast.viewer).get(URL, {"unit": "62", "year": "2024"})
+    response = client_for(cast.manager).get(URL, {"unit": "62", "year": "2024"})
     assert response.status_code == 200
     data = response.json()
     assert {key: data[key] for key in EXPECTED} == EXPECTED
@@ -200,14 +200,14 @@ def test_cli_csv_and_xlsx(abuse_world, cast, tmp_path):
 
 def test_page_shows_tables_and_charts(abuse_world, cast, client_for):
     address = reverse("admin:reports_report_abuse")
-    response = client_for(cast.viewer).get(address, {"unit": "legacy-62", "year": "2024"})
+    response = client_for(cast.manager).get(address, {"unit": "legacy-62", "year": "2024"})
     assert response.status_code == 200
     content = response.content.decode()
     assert content.count('class="report-chart"') == 3
     assert 'id="table-by_age_group"' in content and 'id="table-by_unit"' in content
     assert client_for(cast.viewer).get(address, {"unit": "62", "year": "1800"}).status_code == 400
     assert client_for(cast.other_province).get(address, {"unit": "62", "year": "2024"}).status_code == 404
-    download = client_for(cast.viewer).get(address, {"unit": "62", "year": "2024", "format": "csv", "table": "by_form"})
+    download = client_for(cast.manager).get(address, {"unit": "62", "year": "2024", "format": "csv", "table": "by_form"})
     assert download.status_code == 200
     assert "violence" in download.content.decode("utf-8-sig")
 
@@ -221,3 +221,28 @@ def test_an_archived_case_drops_out_of_the_figures_and_comes_back_on_restore(abu
     assert data["by_form"]["exploitation"] == 0 and data["by_setting"]["community"] == 0
     record_restore(record=abuse_world["c"], user=cast.manager)
     assert report_for(cast.manager, "62", 2024).as_json()["children_abused"] == 4
+
+
+def test_a_viewer_sees_every_small_count_hidden_in_the_api_the_page_and_the_downloads(abuse_world, cast, client_for):
+    """4 children in Kon Tum, every breakdown below 5: a viewer sees none of the counts, nor a chart."""
+    data = report_for(cast.viewer, "62", 2024).as_json()
+    assert data["suppressed_below"] == 5
+    assert data["children_abused"] == "<5" and data["incidents"] == 5
+    assert data["by_sex"] == {"M": "<5", "F": "<5"}
+    assert data["by_age_group"] == {"0-5": "<5", "6-10": "<5", "11-15": 0}
+    assert data["by_form"]["violence"] == "<5" and data["by_form"]["other"] == 0
+    assert all(row["children_abused"] in ("<5", 0) for row in data["by_unit"])
+    client = client_for(cast.viewer)
+    assert client.get(URL, {"unit": "62", "year": 2024}).json()["by_sex"] == {"M": "<5", "F": "<5"}
+    page = client.get(reverse("admin:reports_report_abuse"), {"unit": "62", "year": 2024})
+    assert page.status_code == 200 and b'id="report-suppressed"' in page.content
+    assert page.context["charts"] == []
+    xlsx = client.get(reverse("admin:reports_report_abuse"), {"unit": "62", "year": 2024, "format": "xlsx"})
+    values = [c for ws in load_workbook(io.BytesIO(xlsx.content)) for row in ws.iter_rows(values_only=True) for c in row]
+    assert "<5" in values and 4 not in values
+
+
+def test_officers_see_the_abuse_counts_unhidden(abuse_world, cast, settings):
+    settings.REPORT_MIN_CELL = 5
+    data = report_for(cast.manager, "62", 2024).as_json()
+    assert data["suppressed_below"] == 0 and data["children_abused"] == 4
