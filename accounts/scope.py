@@ -235,7 +235,12 @@ def live_q(model: type[models.Model]) -> Q:
         return Q(archived_at__isnull=True)
     q = Q()
     for name in archive_parents(model):
-        q &= Q(**{f"{name}__archived_at__isnull": True})
+        parent = model._meta.get_field(name).related_model
+        # "Not among the archived parents", not "the parent is not archived": archived rows are
+        # few (a small hashed list, from a partial index), where the join would read every parent
+        # (all the country's children for one province's survey records).
+        archived = parent._base_manager.filter(archived_at__isnull=False).values("pk")  # type: ignore[union-attr]
+        q &= ~Q(**{f"{name}__in": archived})
     return q
 
 

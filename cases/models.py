@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable
+from accounts.archive import Archivable, archived_index
 from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
 from accounts.uploads import RandomName, validate_document
@@ -163,6 +163,7 @@ class Child(Archivable, ReformTracked):
             ),
         ]
         indexes = [
+            archived_index("child_archived"),
             models.Index(fields=["commune", "name_folded", "birth_year"], name="child_match"),
             models.Index(fields=["name_folded"], name="child_name_folded"),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="child_merged_into"),
@@ -483,6 +484,7 @@ class Case(Archivable, ReformTracked):
             ),
         ]
         indexes = [
+            archived_index("case_archived"),
             models.Index(fields=["opened_on", "closed_on"], name="case_open_period"),
             models.Index(fields=["status", "outcome", "closed_on"], name="case_outcome"),
             models.Index(fields=["intervention_due_at"], name="case_intervention_due"),
@@ -601,6 +603,7 @@ class SupportPlan(Archivable):
                 fields=["case", "cycle"], condition=Q(archived_at__isnull=True), name="support_plan_unique_cycle"
             )
         ]
+        indexes = [archived_index("plan_archived")]
 
     def __str__(self) -> str:
         return f"{self.case_id} #{self.cycle}"

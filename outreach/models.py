@@ -10,7 +10,7 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable
+from accounts.archive import Archivable, archived_index
 from accounts.downloads import ProtectedFileField
 from accounts.scope import Scope, ScopedQuerySet
 from accounts.uploads import RandomName, validate_document
@@ -97,6 +97,7 @@ class OutreachEvent(Archivable, ReformTracked):
             ),
         ]
         indexes = [
+            archived_index("event_archived"),
             models.Index(fields=["date", "unit"], name="event_date_unit"),
             models.Index(fields=["current_unit", "date"], name="event_current_unit_date"),
         ]

@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable
+from accounts.archive import Archivable, archived_index
 from accounts.scope import Scope, ScopedQuerySet
 from audit.access import PersonalData
 from locations.fields import NameField
@@ -99,6 +99,7 @@ class ProtectionModel(Archivable, ReformTracked):
             ),
         ]
         indexes = [
+            archived_index("model_archived"),
             models.Index(fields=["kind", "established_on", "ended_on"], name="model_kind_period"),
         ]
 
@@ -268,6 +269,7 @@ class Enrolment(Archivable):
                 name="enrolment_unique_child",
             ),
         ]
+        indexes = [archived_index("enrolment_archived")]
 
     def __str__(self) -> str:
         return self.child_name or str(self.child)

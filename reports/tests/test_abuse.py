@@ -207,7 +207,8 @@ def test_page_shows_tables_and_charts(abuse_world, cast, client_for):
     assert 'id="table-by_age_group"' in content and 'id="table-by_unit"' in content
     assert client_for(cast.viewer).get(address, {"unit": "62", "year": "1800"}).status_code == 400
     assert client_for(cast.other_province).get(address, {"unit": "62", "year": "2024"}).status_code == 404
-    download = client_for(cast.manager).get(address, {"unit": "62", "year": "2024", "format": "csv", "table": "by_form"})
+    query = {"unit": "62", "year": "2024", "format": "csv", "table": "by_form"}
+    download = client_for(cast.manager).get(address, query)
     assert download.status_code == 200
     assert "violence" in download.content.decode("utf-8-sig")
 
@@ -238,7 +239,8 @@ def test_a_viewer_sees_every_small_count_hidden_in_the_api_the_page_and_the_down
     assert page.status_code == 200 and b'id="report-suppressed"' in page.content
     assert page.context["charts"] == []
     xlsx = client.get(reverse("admin:reports_report_abuse"), {"unit": "62", "year": 2024, "format": "xlsx"})
-    values = [c for ws in load_workbook(io.BytesIO(xlsx.content)) for row in ws.iter_rows(values_only=True) for c in row]
+    sheets = load_workbook(io.BytesIO(xlsx.content))
+    values = [cell for sheet in sheets for row in sheet.iter_rows(values_only=True) for cell in row]
     assert "<5" in values and 4 not in values
 
 
