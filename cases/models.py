@@ -279,13 +279,20 @@ class SurveyRecord(ReformTracked):
         verbose_name_plural = _("survey records")
         ordering = ["-survey_year"]
         constraints = [models.UniqueConstraint(fields=["child", "survey_year"], name="survey_record_unique_year")]
-        # A year's records of an area in one index range per side of "recorded or current unit in
-        # the area", whatever the number of survey years held; with the flags, the country's
-        # figures are read from the index alone.
+        # A year's records of an area in one index range (an area reads its own structure's unit
+        # column: reports.area.ReportArea.in_area), whatever the number of survey years held. The
+        # included columns are every other one the figures, the scope and the archived-child filter
+        # read, so a report is an index-only scan.
         indexes = [
-            models.Index(fields=["survey_year", "commune", "any_category", "any_risk"], name="survey_year_commune"),
             models.Index(
-                fields=["survey_year", "current_unit", "any_category", "any_risk"], name="survey_year_current_unit"
+                fields=["survey_year", "commune"],
+                include=["current_unit", "any_category", "any_risk", "child"],
+                name="survey_year_commune",
+            ),
+            models.Index(
+                fields=["survey_year", "current_unit"],
+                include=["commune", "any_category", "any_risk", "child"],
+                name="survey_year_current_unit",
             ),
         ]
 
