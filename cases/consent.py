@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.archive import Archivable
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # A child gives consent from this age on (Law on Children 2016, Art. 6 and 33 ask for the views and
 # consent of a child aged 7 or more).
 CHILD_CONSENT_AGE = 7
+
+
+OPEN_CONSENT_TAKEN = _("This child already has an open consent of this party for this purpose; withdraw it first.")
 
 
 class ConsentQuerySet(ScopedQuerySet["Consent"]):
@@ -90,25 +94,103 @@ class Consent(Archivable):
                 condition=Q(withdrawn_on__isnull=True) | Q(withdrawn_on__gte=models.F("given_on")),
                 name="consent_withdrawn_after_given",
             ),
+            # One open consent per child, party and purpose: a second one says nothing new and
+            # would survive the withdrawal of the first. Checked with a clear message by
+            # ``open_consent_taken``; this is the database's backstop for two clicks at once.
+            models.UniqueConstraint(
+                fields=["child", "party", "purpose"],
+                condition=Q(withdrawn_on__isnull=True, archived_at__isnull=True),
+                name="consent_one_open_per_party_purpose",
+                violation_error_message=OPEN_CONSENT_TAKEN,
+            ),
+        ]
+        permissions = [
+            # docs/contract/data-protection.md: sharing without consent needs a manager's override.
+            ("share_without_consent", _("Can share a child's file without a data sharing consent")),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} – {self.get_party_display()} ({self.given_on:%d/%m/%Y})"
 
     def clean(self) -> None:
+        """The rules of one consent that need no other row: dates and the child's age."""
         errors: dict[str, Any] = {}
-        if self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
+        today = timezone.localdate()
+        if self.given_on and self.given_on > today:
+            errors["given_on"] = _("Consent cannot be given in the future.")
+        if self.withdrawn_on and self.withdrawn_on > today:
+            errors["withdrawn_on"] = _("Consent cannot be withdrawn in the future.")
+        elif self.withdrawn_on and self.given_on and self.withdrawn_on < self.given_on:
             errors["withdrawn_on"] = _("Consent cannot be withdrawn before it was given.")
-        child: Child | None = getattr(self, "child", None) if self.child_id else None
+        # The child may still be unsaved (a consent recorded on the child's add page).
+        child: Child | None = getattr(self, "child", None)
         if self.party == self.Party.CHILD and child is not None and self.given_on:
-            if child.age_on(self.given_on) < CHILD_CONSENT_AGE:
+            age = child_age_on(child, self.given_on)
+            if age is not None and age < CHILD_CONSENT_AGE:
                 errors["party"] = _("A child gives consent from the age of %(age)d; ask the parent or guardian.") % {
                     "age": CHILD_CONSENT_AGE
                 }
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def is_open(self) -> bool:
+        """Not withdrawn (future withdrawals are refused, so an open consent is in force)."""
+        return self.withdrawn_on is None
+
+
+def child_age_on(child: Child, on: dt.date) -> int | None:
+    """The child's age on ``on``, or ``None`` while neither date nor year of birth is known."""
+    if child.date_of_birth is not None and not child.birth_year_only:
+        return child.age_on(on)
+    if child.birth_year is None:
+        return None
+    return on.year - child.birth_year
+
+
+def open_consent_taken(consent: Consent, others: list[Consent]) -> bool:
+    """Whether an open ``consent`` repeats one of ``others`` (same child, party and purpose, open).
+
+    The one home of the rule; the service passes the child's stored consents, the import the
+    consents it prefetched for a whole batch.
+    """
+    if not consent.is_open:
+        return False
+    return any(
+        other.pk != consent.pk
+        and other.is_open
+        and other.child_id == consent.child_id
+        and (other.party, other.purpose) == (consent.party, consent.purpose)
+        for other in others
+    )
+
 
 def sharing_consent_given(child: Child, *, on: dt.date) -> bool:
     """Whether a ``data_sharing`` consent for ``child`` is in force on ``on``."""
     return Consent.objects.filter(child=child).current(purpose=Consent.Purpose.DATA_SHARING, on=on).exists()
+
+
+NO_CONSENT = _(
+    "The child has no data sharing consent in force on %(date)s. Record the consent, or give the reason "
+    "for sharing without it (a province manager may)."
+)
+
+
+def sharing_check(*, child: Child, on: dt.date, user: Any, override_reason: str = "") -> bool:
+    """Allow sharing ``child``'s file outside the commune on ``on``, or raise ``ValidationError``.
+
+    docs/contract/data-protection.md ("Consent"): a current ``data_sharing`` consent, or a
+    recorded override with a reason by a user holding ``cases.share_without_consent``. Returns
+    whether the override was used (the caller stores the reason and the user with its record).
+    An override reason given while consent is in force is not needed and is not used.
+    """
+    if sharing_consent_given(child, on=on):
+        return False
+    reason = (override_reason or "").strip()
+    if not reason:
+        raise ValidationError({"consent_override_reason": NO_CONSENT % {"date": f"{on:%d/%m/%Y}"}})
+    if user is None or not user.has_perm("cases.share_without_consent"):
+        raise ValidationError(
+            {"consent_override_reason": _("Only a province manager may share a file without consent.")}
+        )
+    return True
