@@ -157,7 +157,8 @@ def open_consent_taken(consent: Consent, others: list[Consent]) -> bool:
     if not consent.is_open:
         return False
     return any(
-        other.pk != consent.pk
+        other is not consent
+        and (other.pk is None or other.pk != consent.pk)
         and other.is_open
         and other.child_id == consent.child_id
         and (other.party, other.purpose) == (consent.party, consent.purpose)
