@@ -60,7 +60,9 @@ class ChildViewSet(ScopedViewSet):
 
     queryset = (
         Child.objects.select_related("commune")
-        .prefetch_related("categories", "risks", Prefetch("consents", queryset=Consent.objects.select_related("recorded_by")))
+        .prefetch_related(
+            "categories", "risks", Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))
+        )
         .order_by("pk")
     )
     serializer_class = ChildSerializer

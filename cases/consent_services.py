@@ -103,8 +103,7 @@ def consent_record(
 def consent_withdraw(*, consent: Consent, withdrawn_on: dt.date, by: Any) -> Consent:
     """Withdraw ``consent`` as of ``withdrawn_on`` (never a delete: the record stays)."""
     if consent.withdrawn_on is not None:
-        raise ValidationError(
-            {"withdrawn_on": [_("This consent was already withdrawn on %(date)s.") % {"date": f"{consent.withdrawn_on:%d/%m/%Y}"}]}
-        )
+        message = _("This consent was already withdrawn on %(date)s.") % {"date": f"{consent.withdrawn_on:%d/%m/%Y}"}
+        raise ValidationError({"withdrawn_on": [message]})
     consent.withdrawn_on = withdrawn_on
     return consent_save(consent=consent, user=by)

@@ -44,7 +44,17 @@ class ConsentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Consent
-        fields = ["id", "party", "purpose", "given_on", "withdrawn_on", "document", "notes", "recorded_by", "created_at"]
+        fields = [
+            "id",
+            "party",
+            "purpose",
+            "given_on",
+            "withdrawn_on",
+            "document",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
         read_only_fields = ["recorded_by", "created_at"]
         # The model's checks run in the service (``Consent.clean``, one open consent per party and purpose).
         validators: list = []

@@ -89,7 +89,8 @@ def test_a_second_open_consent_is_a_form_error_stored_or_in_the_same_submission(
 
 
 def test_a_collaborator_records_consent_when_adding_a_child(client_for, cast, units):
-    new = Child(full_name="Mới Báo", date_of_birth=dt.date(2016, 5, 1), birth_year=2016, sex="M", commune=units.quang_trung)
+    born = dt.date(2016, 5, 1)
+    new = Child(full_name="Mới Báo", date_of_birth=born, birth_year=2016, sex="M", commune=units.quang_trung)
     data = child_post(new, **consent_rows({**NEW, "party": "child", "given_on": "01/06/2024"}))
     response = client_for(cast.collaborator).post(reverse("admin:cases_child_add"), data)
     assert response.status_code == 302
@@ -98,7 +99,8 @@ def test_a_collaborator_records_consent_when_adding_a_child(client_for, cast, un
 
 
 def test_a_too_young_child_is_refused_on_the_add_page_too(client_for, cast, units):
-    new = Child(full_name="Bé Nhỏ", date_of_birth=dt.date(2020, 5, 1), birth_year=2020, sex="M", commune=units.quang_trung)
+    born = dt.date(2020, 5, 1)
+    new = Child(full_name="Bé Nhỏ", date_of_birth=born, birth_year=2020, sex="M", commune=units.quang_trung)
     data = child_post(new, **consent_rows({**NEW, "party": "child", "given_on": "01/06/2024"}))
     response = client_for(cast.collaborator).post(reverse("admin:cases_child_add"), data)
     assert response.status_code == 200
