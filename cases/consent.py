@@ -140,12 +140,10 @@ class Consent(Archivable):
 
 
 def child_age_on(child: Child, on: dt.date) -> int | None:
-    """The child's age on ``on``, or ``None`` while neither date nor year of birth is known."""
-    if child.date_of_birth is not None and not child.birth_year_only:
-        return child.age_on(on)
-    if child.birth_year is None:
+    """``Child.age_on``, or ``None`` while the birth is not known yet (an add form left blank)."""
+    if child.birth_year is None and (child.date_of_birth is None or child.birth_year_only):
         return None
-    return on.year - child.birth_year
+    return child.age_on(on)
 
 
 def open_consent_taken(consent: Consent, others: list[Consent]) -> bool:
