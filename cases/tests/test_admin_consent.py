@@ -119,3 +119,15 @@ def test_a_collaborator_does_not_change_a_recorded_consent(client_for, cast, uni
     inline = ConsentInline(Child, admin.site)
     assert inline.has_add_permission(request, None)
     assert not inline.has_change_permission(request, None)
+
+
+def test_the_child_page_queries_do_not_grow_with_its_consents(client_for, cast, units):
+    from .test_admin import _count_queries
+
+    one, five = (ChildFactory(commune=units.quang_trung) for _ in range(2))
+    ConsentFactory(child=one, recorded_by=cast.commune)
+    for purpose, party in [(p, q) for p in Consent.Purpose.values for q in Consent.Party.values][:5]:
+        ConsentFactory(child=five, purpose=purpose, party=party, recorded_by=cast.district)
+    client = client_for(cast.commune)
+    page = "admin:cases_child_change"
+    assert _count_queries(client, reverse(page, args=[one.pk])) == _count_queries(client, reverse(page, args=[five.pk]))
