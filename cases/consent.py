@@ -8,7 +8,7 @@ outside the commune needs a current ``data_sharing`` consent.
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -133,11 +133,6 @@ class Consent(Archivable):
         if errors:
             raise ValidationError(errors)
 
-    @property
-    def is_open(self) -> bool:
-        """Not withdrawn (future withdrawals are refused, so an open consent is in force)."""
-        return self.withdrawn_on is None
-
 
 def child_age_on(child: Child, on: dt.date) -> int | None:
     """``Child.age_on``, or ``None`` while the birth is not known yet (an add form left blank)."""
@@ -146,21 +141,38 @@ def child_age_on(child: Child, on: dt.date) -> int | None:
     return child.age_on(on)
 
 
-def open_consent_taken(consent: Consent, others: list[Consent]) -> bool:
-    """Whether an open ``consent`` repeats one of ``others`` (same child, party and purpose, open).
+class ConsentTerms(Protocol):
+    """What the one-open-consent rule reads of a consent (a ``Consent`` or an import row's values)."""
 
-    The one home of the rule; the service passes the child's stored consents, the import the
-    consents it prefetched for a whole batch.
+    @property
+    def child_id(self) -> Any: ...
+    @property
+    def party(self) -> str: ...
+    @property
+    def purpose(self) -> str: ...
+    @property
+    def withdrawn_on(self) -> dt.date | None: ...
+
+
+def open_key(consent: ConsentTerms) -> tuple[Any, str, str] | None:
+    """``(child, party, purpose)`` of an open consent, ``None`` for a withdrawn one.
+
+    The one home of the rule "one open consent per child, party and purpose": two open consents
+    may not share this key. The service and the admin compare it through ``open_consent_taken``,
+    the import against the keys it read for a whole batch.
     """
-    if not consent.is_open:
-        return False
-    return any(
-        other is not consent
-        and (other.pk is None or other.pk != consent.pk)
-        and other.is_open
-        and other.child_id == consent.child_id
-        and (other.party, other.purpose) == (consent.party, consent.purpose)
+    if consent.withdrawn_on is not None:
+        return None
+    return (consent.child_id, consent.party, consent.purpose)
+
+
+def open_consent_taken(consent: Consent, others: list[Consent]) -> bool:
+    """Whether an open ``consent`` repeats the key of one of ``others`` (itself left out)."""
+    key = open_key(consent)
+    return key is not None and any(
+        open_key(other) == key
         for other in others
+        if other is not consent and (other.pk is None or other.pk != consent.pk)
     )
 
 

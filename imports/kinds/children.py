@@ -152,7 +152,7 @@ class ChildrenSpec(KindSpec):
                 unknown = [c for c in v.get(column, []) if c not in known]
                 if unknown:
                     row.error(column, _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
-            child_consents.check(row)
+            child_consents.check(row, ctx.caches.setdefault("consent_checks", {}))
         successions = self.resolve_units(
             rows,
             ctx,
