@@ -48,7 +48,13 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     Role.DISTRICT_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
     Role.COMMUNE_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
     # A collaborator reports a child (an intake) and sees only what they reported.
-    Role.COLLABORATOR: {"cases.child": ["view", "add"], "cases.case": ["view", "add"], "locations": READ},
+    # Consent is asked at intake, so they record it too; withdrawing it is the officers' work.
+    Role.COLLABORATOR: {
+        "cases.child": ["view", "add"],
+        "cases.case": ["view", "add"],
+        "cases.consent": ["view", "add"],
+        "locations": READ,
+    },
     Role.VIEWER: {},
 }
 
@@ -59,6 +65,8 @@ ROLE_EXTRA_PERMISSIONS: dict[str, list[str]] = {
         "accounts.view_personal_data",
         "accounts.export_data",
         "accounts.restore_archived",
+        # docs/contract/data-protection.md: a manager's recorded override of a missing consent.
+        "cases.share_without_consent",
     ],
     Role.PROVINCE_OFFICER: [
         "accounts.view_reports",

@@ -25,10 +25,12 @@ from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 
 from . import admin_filters as f
+from .admin_consent import ConsentInline, save_consent_formset
 from .admin_documents import case_document_buttons, case_document_view
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
 from .admin_incidents import IncidentInline, save_incident_formset
 from .case_forms import FORM_SECTIONS
+from .consent import Consent
 from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
 from .models import (
     Case,
@@ -208,7 +210,7 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
     autocomplete_fields = ["commune"]
     filter_horizontal = ["risks"]
     readonly_fields = ["reported_by", "merged_into", "current_unit", "created_at", "updated_at", "access_log"]
-    inlines = [ChildCategoryInline, SurveyRecordInline, ChildCaseInline, MergeInline, HistoryInline]
+    inlines = [ChildCategoryInline, SurveyRecordInline, ConsentInline, ChildCaseInline, MergeInline, HistoryInline]
 
     fieldsets = [
         (
@@ -266,6 +268,12 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
         if request.GET.get("q", "").strip():
             return ["-pk"]
         return super().get_ordering(request)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Consent:
+            save_consent_formset(request, formset)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def save_service(self, *, request, obj, form, change):
         child_save(

@@ -1,4 +1,4 @@
-"""API of children and cases: ``children``, ``cases`` and ``POST cases/{id}/transition/``."""
+"""API of children and cases: ``children`` (with ``consents/``), ``cases`` and ``POST cases/{id}/transition/``."""
 
 from __future__ import annotations
 
@@ -18,11 +18,22 @@ from rest_framework.routers import SimpleRouter
 from accounts.scoped_api import ScopedViewSet, raise_as_api_error
 from documents.render import DocumentFormatError
 
+from .consent import Consent
+from .consent_services import ADD_PERM as ADD_CONSENT_PERM
+from .consent_services import CHANGE_PERM as CHANGE_CONSENT_PERM
+from .consent_services import consent_record, consent_withdraw
 from .documents import CASE_DOCUMENTS, case_document_file
 from .filters import CaseFilter, ChildFilter, IncidentFilter
 from .incident_services import incident_save
 from .models import Case, CaseTransition, Child, Incident
-from .serializers import CaseSerializer, ChildSerializer, IncidentSerializer, TransitionRequestSerializer
+from .serializers import (
+    CaseSerializer,
+    ChildSerializer,
+    ConsentSerializer,
+    ConsentWithdrawSerializer,
+    IncidentSerializer,
+    TransitionRequestSerializer,
+)
 from .services import case_save, case_transition, child_save
 
 
@@ -47,7 +58,13 @@ def _apply(instance, data: dict) -> dict:
 class ChildViewSet(ScopedViewSet):
     """Children in the user's scope. Filters: ``unit`` (code), ``q``, ``category``, sex, ethnicity…"""
 
-    queryset = Child.objects.select_related("commune").prefetch_related("categories", "risks").order_by("pk")
+    queryset = (
+        Child.objects.select_related("commune")
+        .prefetch_related(
+            "categories", "risks", Prefetch("consents", queryset=Consent.objects.select_related("recorded_by"))
+        )
+        .order_by("pk")
+    )
     serializer_class = ChildSerializer
     filterset_class = ChildFilter
 
@@ -66,6 +83,46 @@ class ChildViewSet(ScopedViewSet):
 
     def perform_service_update(self, serializer) -> None:
         self._save(serializer, serializer.instance)
+
+    def _consent_answer(self, consent: Consent, code: int) -> Response:
+        return Response(ConsentSerializer(consent, context=self.get_serializer_context()).data, status=code)
+
+    @extend_schema(request=ConsentSerializer, responses={201: ConsentSerializer})
+    @action(detail=True, methods=["post"], url_path="consents")
+    def consents(self, request, pk=None):
+        """Record a consent of the child (``party``, ``purpose``, ``given_on``; a ``document`` by multipart)."""
+        child = self.get_object()
+        if not request.user.has_perm(ADD_CONSENT_PERM):
+            raise PermissionDenied
+        body = ConsentSerializer(data=request.data, context=self.get_serializer_context())
+        body.is_valid(raise_exception=True)
+        try:
+            consent = consent_record(child=child, by=request.user, **body.validated_data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise_as_api_error(exc)
+        return self._consent_answer(consent, status.HTTP_201_CREATED)
+
+    @extend_schema(request=ConsentWithdrawSerializer, responses={200: ConsentSerializer})
+    @action(detail=True, methods=["post"], url_path=r"consents/(?P<consent_id>[0-9]+)/withdraw")
+    def withdraw_consent(self, request, pk=None, consent_id=None):
+        """Withdraw one of the child's consents as of ``withdrawn_on``; the record stays."""
+        child = self.get_object()
+        consent = Consent.objects.filter(child=child, pk=consent_id).first()
+        if consent is None:
+            raise NotFound
+        if not request.user.has_perm(CHANGE_CONSENT_PERM):
+            raise PermissionDenied
+        body = ConsentWithdrawSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            consent = consent_withdraw(consent=consent, by=request.user, **body.validated_data)
+        except DjangoPermissionDenied as exc:
+            raise PermissionDenied(str(exc)) from exc
+        except DjangoValidationError as exc:
+            raise_as_api_error(exc)
+        return self._consent_answer(consent, status.HTTP_200_OK)
 
 
 class CaseViewSet(ScopedViewSet):

@@ -21,6 +21,8 @@ from accounts.scope import with_archived
 from locations.models import REFORM_DATE, Unit
 from locations.succession import unit_on
 
+from .consent import Consent
+from .consent_services import consent_record
 from .incident_services import incident_save
 from .models import AbuseForm, AbuseSetting, Case, Category, Child, CommuneStats, Incident, RiskFactor
 from .services import case_save, case_transition, child_save, commune_stats_upsert, survey_record_upsert
@@ -140,6 +142,7 @@ def seed(
         created_cases += 1
         _walk(case, officer=writer, steps=steps, today=today, outcome=outcomes[n % len(outcomes)])
         _incidents(case, officer=writer, n=n)
+        _consents(child, officer=writer, n=n, on=opened)
         if case.status == Case.Status.CLOSED and n % 5 == 0:
             # A few closed cases are reopened: the earlier steps stay in the history.
             case_transition(case=case, user=writer, to_status=Case.Status.INITIAL_ASSESSMENT, on=today)
@@ -216,6 +219,18 @@ def _incidents(case: Case, *, officer: Any, n: int) -> None:
         handling=rng.choice(Incident.Handling.values),
     )
     incident_save(incident=incident, user=officer, forms=rng.sample(forms, rng.randint(1, 2)))
+
+
+def _consents(child: Child, *, officer: Any, n: int, on: dt.date) -> None:
+    """Consents of a child with a case: a third with a data sharing consent, a third with none.
+
+    Chosen by ``n``, not drawn, so the random sequence (and the rest of the data) stays the same.
+    """
+    rep = Consent.Party.REPRESENTATIVE
+    if n % 3 == 0:
+        consent_record(child=child, party=rep, purpose=Consent.Purpose.DATA_SHARING, given_on=on, by=officer)
+    if n % 3 != 2:
+        consent_record(child=child, party=rep, purpose=Consent.Purpose.CASE_MANAGEMENT, given_on=on, by=officer)
 
 
 def _walk(case: Case, *, officer: Any, steps: int, today: dt.date, outcome: str) -> None:

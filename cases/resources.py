@@ -85,6 +85,20 @@ class ChildSurveyResource(KindResource):
     def dehydrate_risks(self, r: SurveyRecord) -> str:
         return ";".join(sorted(c.code for c in (r.risks.all() if r.pk else r.child.risks.all())))
 
+    # A child may have several consents and a row holds one: the export leaves the consent columns
+    # empty (an empty cell records none), and the consents stay on the child's page and in the API.
+    def dehydrate_consent_party(self, r: SurveyRecord) -> str:
+        return ""
+
+    def dehydrate_consent_purpose(self, r: SurveyRecord) -> str:
+        return ""
+
+    def dehydrate_consent_given_on(self, r: SurveyRecord) -> str:
+        return ""
+
+    def dehydrate_consent_withdrawn_on(self, r: SurveyRecord) -> str:
+        return ""
+
 
 def _unsurveyed(child: Child) -> SurveyRecord:
     """An unsaved survey row holding what the child record itself knows (no year)."""

@@ -9,6 +9,7 @@ from accounts import scoped_api
 from accounts.scoped_api import ScopedSlugRelatedField
 from locations.models import Unit
 
+from .consent import Consent
 from .models import AbuseForm, AbuseSetting, Case, CaseTransition, Category, Child, Incident, RiskFactor
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
@@ -36,6 +37,33 @@ class VersionedMixin:
         return attrs
 
 
+class ConsentSerializer(serializers.ModelSerializer):
+    """A consent of a child; recorded by ``POST children/{id}/consents/`` (the document by multipart)."""
+
+    recorded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "party",
+            "purpose",
+            "given_on",
+            "withdrawn_on",
+            "document",
+            "notes",
+            "recorded_by",
+            "created_at",
+        ]
+        read_only_fields = ["recorded_by", "created_at"]
+        # The model's checks run in the service (``Consent.clean``, one open consent per party and purpose).
+        validators: list = []
+
+
+class ConsentWithdrawSerializer(serializers.Serializer):
+    withdrawn_on = serializers.DateField()
+
+
 class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedModelSerializer):
     sensitive_fields = ("personal_id", "caregiver_phone")
     commune = ScopedSlugRelatedField(slug_field="code", queryset=Unit.objects.filter(level=Unit.Level.COMMUNE))
@@ -43,6 +71,7 @@ class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMod
     risks = ScopedSlugRelatedField(slug_field="code", many=True, queryset=RiskFactor.objects.all(), required=False)
     version = serializers.IntegerField(required=False)
     accept_warnings = serializers.BooleanField(write_only=True, required=False, default=False)
+    consents = ConsentSerializer(many=True, read_only=True)
 
     class Meta:
         model = Child
@@ -65,13 +94,14 @@ class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMod
             "notes",
             "categories",
             "risks",
+            "consents",
             "merged_into",
             "version",
             "accept_warnings",
             "created_at",
             "updated_at",
         ]
-        read_only_fields = ["merged_into", "created_at", "updated_at"]
+        read_only_fields = ["merged_into", "consents", "created_at", "updated_at"]
         extra_kwargs = {"birth_year": {"required": False}}
 
 

@@ -135,6 +135,26 @@ def test_admin_inline_delete_through_the_change_form_archives(setup, client_for)
     assert not CaseAttachment.objects.filter(pk=attachment.pk).exists()
 
 
+def test_a_consent_deleted_on_the_child_page_is_archived(setup, client_for):
+    """Consent is withdrawn, never deleted: the inline's delete box archives the row."""
+    from cases.models import Consent
+    from cases.tests.test_admin import child_post
+
+    cast, units = setup
+    consent = BUILDERS[Consent](units.quang_trung)
+    child = consent.child
+    row = {"id": consent.pk, "child": child.pk, "party": consent.party, "purpose": consent.purpose}
+    row.update({"given_on": "01/05/2020", "DELETE": "on"})
+    data = child_post(child, **{"consents-TOTAL_FORMS": 1, "consents-INITIAL_FORMS": 1})
+    data.update({f"consents-0-{name}": value for name, value in row.items()})
+    before = counts()
+    response = client_for(cast.province).post(reverse("admin:cases_child_change", args=[child.pk]), data)
+    assert response.status_code == 302
+    assert_nothing_lost(before, "child change form")
+    assert Consent._base_manager.get(pk=consent.pk).archived_at is not None
+    assert not Consent.objects.filter(pk=consent.pk).exists()
+
+
 def test_api_delete_destroys_nothing_personal(setup):
     cast, units = setup
     client = APIClient()

@@ -266,3 +266,37 @@ def test_file_downloads_match_the_matrix(world, cast, client_for, user_key):
                 assert response.status_code == 404, (model._meta.label, key, response.status_code)
             checked += 1
     assert checked >= 12
+
+
+# Who may record and withdraw consent (cases.add_consent / cases.change_consent) where they see the child.
+CONSENT_WRITERS = {"commune", "peer_commune", "district", "peer_district", "province", "other_province"}
+CONSENT_WRITERS |= {"current_province", "superuser"}
+
+
+@pytest.mark.parametrize("user_key", sorted(EXPECTED))
+def test_consent_writes_match_the_matrix(cast, units, user_key):
+    """``POST children/{id}/consents/`` and ``…/withdraw/``: 404 outside the scope, 403 without the role."""
+    from rest_framework.test import APIClient
+
+    from cases.models import Child, Consent
+
+    places = {"a": units.quang_trung, "b": units.dakglei_town, "c": units.pleiku_commune}
+    client = APIClient()
+    client.force_authenticate(getattr(cast, user_key))
+    for key, unit in places.items():
+        consent = BUILDERS[Consent](unit)
+        child = consent.child
+        base = f"/api/v1/children/{child.pk}/consents/"
+        body = {"party": "representative", "purpose": "photos", "given_on": "2021-01-01"}
+        recorded = client.post(base, body, format="json").status_code
+        withdrawn = client.post(f"{base}{consent.pk}/withdraw/", {"withdrawn_on": "2021-02-01"}, format="json")
+        if user_key in ("viewer", "manager"):
+            # Their roles write no child at all: refused before the scope is looked at, so nothing leaks.
+            assert (recorded, withdrawn.status_code) == (403, 403), key
+        elif key not in expected(user_key, Child):
+            assert (recorded, withdrawn.status_code) == (404, 404), key
+        elif user_key in CONSENT_WRITERS:
+            assert (recorded, withdrawn.status_code) == (201, 200), key
+        else:
+            assert recorded == 403 and withdrawn.status_code == 403, (user_key, key)
+        assert Consent.objects.filter(child=child).count() == (2 if recorded == 201 else 1)

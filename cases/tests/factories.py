@@ -6,7 +6,7 @@ import datetime as dt
 
 import factory
 
-from cases.models import Case, Child
+from cases.models import Case, Child, Consent
 
 
 class ChildFactory(factory.django.DjangoModelFactory):
@@ -27,3 +27,13 @@ class CaseFactory(factory.django.DjangoModelFactory):
     case_ref = factory.Sequence(lambda n: f"TEST-{n:05d}")
     child = factory.SubFactory(ChildFactory, commune=factory.SelfAttribute("..commune"))
     opened_on = dt.date(2024, 3, 1)
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    child = factory.SubFactory(ChildFactory)
+    party = Consent.Party.REPRESENTATIVE
+    purpose = Consent.Purpose.DATA_SHARING
+    given_on = dt.date(2024, 5, 1)

@@ -120,7 +120,7 @@ def child_post(child, **changes):
         "commune": child.commune_id,
         "expected_version": child.version,
     }
-    for prefix in ["category_links", "survey_records", "cases", "merges", "history"]:
+    for prefix in ["category_links", "survey_records", "consents", "cases", "merges", "history"]:
         data.update({f"{prefix}-TOTAL_FORMS": 0, f"{prefix}-INITIAL_FORMS": 0})
     data.update(changes)
     return data

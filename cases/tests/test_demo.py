@@ -23,3 +23,18 @@ def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatc
     assert list(CommuneStats.objects.order_by("pk").values()) == stats
     demo.reset(province=units.kontum, users=users, stdout=io.StringIO())
     assert not Child.objects.exists() and User.objects.filter(pk=cast.province.pk).exists()
+
+
+def test_demo_children_with_a_case_have_and_lack_sharing_consent(cast, units, monkeypatch):
+    from django.utils import timezone
+
+    from cases.consent import sharing_consent_given
+
+    monkeypatch.setattr(demo, "CHILDREN", 40)
+    users = {"province_officer": cast.province, "collaborator": cast.collaborator}
+    demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
+    children = [case.child for case in Case.objects.select_related("child").exclude(case_ref=demo.RUNNING_REF)]
+    today = timezone.localdate()
+    sharing = {sharing_consent_given(child, on=today) for child in children}
+    # Some can be referred on their consent, others only on a manager's override.
+    assert sharing == {True, False}

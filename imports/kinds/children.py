@@ -27,6 +27,7 @@ from imports import cells
 from imports.bulk import any_of, bulk_insert_values, bulk_update_values, without_bitmap_scans
 from locations.text import fold
 
+from . import child_consents
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, current_unit_fields, keeps_current_unit
 
 # Lazy: formatted only when a duplicate is found, not once per row.
@@ -105,6 +106,7 @@ class ChildrenSpec(KindSpec):
         Column("circumstances", "Hoàn cảnh đặc biệt", False, cells.parse_codes, "SC01;SC04"),
         Column("risks", "Nguy cơ", False, cells.parse_codes, "R01"),
         Column("notes", "Ghi chú", False, cells.text, ""),
+        *child_consents.COLUMNS,
     ]
 
     def allowed_codes(self) -> list[tuple[str, list[tuple[str, str]]]]:
@@ -114,6 +116,7 @@ class ChildrenSpec(KindSpec):
             ("circumstances", list(Category.objects.values_list("code", "name"))),
             ("risks", list(RiskFactor.objects.filter(is_active=True).values_list("code", "name"))),
             ("in_school", [("1", "có"), ("0", "không")]),
+            *child_consents.allowed_codes(),
         ]
 
     def _codes(self, ctx: Context) -> tuple[dict[str, int], dict[str, int]]:
@@ -149,6 +152,7 @@ class ChildrenSpec(KindSpec):
                 unknown = [c for c in v.get(column, []) if c not in known]
                 if unknown:
                     row.error(column, _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
+            child_consents.check(row, ctx.caches.setdefault("consent_checks", {}))
         successions = self.resolve_units(
             rows,
             ctx,
@@ -176,6 +180,7 @@ class ChildrenSpec(KindSpec):
         live = [r for r in live if r.ok]
         self._match(live, ctx)
         self._plan(live, ctx)
+        child_consents.plan(live)
 
     # Existing rows are read as plain values (not model instances): a batch of 2,000 rows
     # matches 2,000 children, and building instances was most of the preview's time.
@@ -490,6 +495,7 @@ class ChildrenSpec(KindSpec):
                 for c in r.payload["risks"]
             ]
         )
+        child_consents.write(rows, user_id=reporter_id, file_name=ctx.file_name)
         # Bulk link writes send no m2m_changed: the records' flags are refreshed here.
         all_survey_records().filter(any_of("id", [r.payload["record_id"] for r in record_rows])).refresh_flags()
         today = dt.date.today()
