@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0018_archived_rows_index'),
+        ('cases', '0019_consent_one_open_and_share_permission'),
         ('locations', '0001_initial'),
     ]
 
