@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.scoped_api import ScopedViewSet, raise_as_api_error
 from documents.render import DocumentFormatError
 
+from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet
 from .documents import CASE_DOCUMENTS, case_document_file
 from .filters import CaseFilter, ChildFilter, IncidentFilter
 from .incident_services import incident_save
@@ -68,12 +69,16 @@ class ChildViewSet(ScopedViewSet):
         self._save(serializer, serializer.instance)
 
 
-class CaseViewSet(ScopedViewSet):
+class CaseViewSet(CaseTransferActions, ScopedViewSet):
     """Cases in the user's scope, with their steps; ``POST cases/{id}/transition/`` moves one."""
 
     queryset = (
         Case.objects.select_related("commune")
-        .prefetch_related("circumstances", Prefetch("transitions", queryset=CaseTransition.objects.order_by("at")))
+        .prefetch_related(
+            "circumstances",
+            "referrals__steps__user",
+            Prefetch("transitions", queryset=CaseTransition.objects.order_by("at")),
+        )
         .order_by("-opened_on", "-pk")
     )
     serializer_class = CaseSerializer
@@ -171,4 +176,6 @@ router = SimpleRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("cases", CaseViewSet, basename="case")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("referrals", ReferralViewSet, basename="referral")
 urlpatterns = router.urls

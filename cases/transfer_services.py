@@ -77,7 +77,9 @@ def _check_receiving_unit(to_unit: Any, case: Case) -> Unit:
 
 
 def _pending_error() -> ValidationError:
-    return ValidationError({"to_unit": _("This case already has a pending transfer; wait for its answer or cancel it.")})
+    return ValidationError(
+        {"to_unit": _("This case already has a pending transfer; wait for its answer or cancel it.")}
+    )
 
 
 @transaction.atomic
@@ -198,7 +200,11 @@ def transfer_accept(*, transfer: Transfer, by: Any, assign_to: Any = None) -> Tr
         summary=summary,
     )
     history.record(
-        user=by, action=ChangeRecord.Action.CHANGED, child=child, changes=history.diff(child, child_before), summary=summary
+        user=by,
+        action=ChangeRecord.Action.CHANGED,
+        child=child,
+        changes=history.diff(child, child_before),
+        summary=summary,
     )
     return transfer
 

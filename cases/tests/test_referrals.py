@@ -35,7 +35,12 @@ def send(case, by, **kwargs):
 def test_send_records_the_first_step(cast, case):
     due = timezone.localdate() + dt.timedelta(days=3)
     referral = send(case, cast.commune, due_on=due)
-    assert (referral.status, referral.sent_by, referral.due_on, referral.shares_file) == (S.SENT, cast.commune, due, True)
+    assert (referral.status, referral.sent_by, referral.due_on, referral.shares_file) == (
+        S.SENT,
+        cast.commune,
+        due,
+        True,
+    )
     step = referral.steps.get()
     assert (step.from_status, step.to_status, step.user) == ("", S.SENT, cast.commune)
     assert ChangeRecord.objects.filter(case=case, summary__contains="Trạm y tế phường").exists()
@@ -48,7 +53,12 @@ def test_allowed_transition_is_recorded(cast, case, from_status, to_status):
     step = referral_set_status(referral=referral, status=to_status, by=cast.commune, note="Đã gọi điện")
     referral.refresh_from_db()
     assert referral.status == to_status
-    assert (step.from_status, step.to_status, step.user, step.note) == (from_status, to_status, cast.commune, "Đã gọi điện")
+    assert (step.from_status, step.to_status, step.user, step.note) == (
+        from_status,
+        to_status,
+        cast.commune,
+        "Đã gọi điện",
+    )
     assert (referral.answered_at is not None) == (to_status in {S.ACCEPTED, S.DECLINED})
 
 

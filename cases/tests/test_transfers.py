@@ -21,7 +21,10 @@ S = Transfer.Status
 
 def consent_for(child):
     return Consent.objects.create(
-        child=child, party=Consent.Party.REPRESENTATIVE, purpose=Consent.Purpose.DATA_SHARING, given_on=dt.date(2024, 1, 1)
+        child=child,
+        party=Consent.Party.REPRESENTATIVE,
+        purpose=Consent.Purpose.DATA_SHARING,
+        given_on=dt.date(2024, 1, 1),
     )
 
 
@@ -110,7 +113,11 @@ def test_accept_across_provinces(units, target, receiver):
 def test_reject_keeps_the_case(cast, case, target, receiver):
     transfer = transfer_reject(transfer=request(case, target, cast.commune), by=receiver, reason="Không đúng địa chỉ")
     case.refresh_from_db()
-    assert (transfer.status, transfer.decision_reason, transfer.decided_by) == (S.REJECTED, "Không đúng địa chỉ", receiver)
+    assert (transfer.status, transfer.decision_reason, transfer.decided_by) == (
+        S.REJECTED,
+        "Không đúng địa chỉ",
+        receiver,
+    )
     assert case.commune == cast.commune.unit
 
 
@@ -212,7 +219,10 @@ def test_without_consent_needs_a_managers_override(cast, units, target):
     assert not Transfer.objects.exists()
     # Managers do not move cases in the role table; a user allowed to share without consent does.
     transfer = request(case, target, cast.superuser, consent_override_reason="Trẻ đang gặp nguy hiểm")
-    assert (transfer.consent_override_by, transfer.consent_override_reason) == (cast.superuser, "Trẻ đang gặp nguy hiểm")
+    assert (transfer.consent_override_by, transfer.consent_override_reason) == (
+        cast.superuser,
+        "Trẻ đang gặp nguy hiểm",
+    )
 
 
 def test_withdrawn_consent_does_not_count(cast, units, target):
