@@ -20,6 +20,7 @@ from locations.models import Unit
 
 from . import history
 from .consent import sharing_consent_given
+from .incidents import Incident
 from .models import Case, ChangeRecord, Child
 from .services import _bump_version
 from .transfers import Transfer
@@ -102,7 +103,8 @@ def transfer_request(*, case: Case, to_unit: Any, reason: str, by: Any, consent_
     override_by = sharing_allowed(child=case.child, by=by, override_reason=consent_override_reason)
     transfer = Transfer(
         case=case,
-        from_unit=case.current_unit or case.commune,
+        # The unit the case is recorded on, as the case's own scope names it (``Scope.unit``).
+        from_unit=case.commune,
         to_unit=to_unit,
         reason=reason.strip(),
         requested_by=by if getattr(by, "pk", None) else None,
@@ -176,6 +178,10 @@ def transfer_accept(*, transfer: Transfer, by: Any, assign_to: Any = None) -> Tr
     case.full_clean()
     _bump_version(case, None)
     case.save()  # ``ReformTracked.save`` derives the new current unit from the commune
+
+    # An incident keeps its case's commune on the row (``Incident.take_case_commune``) for scope
+    # and reports: it follows the case.
+    Incident.objects.filter(case=case).update(commune=to_unit)
 
     child.commune = to_unit
     child.full_clean()

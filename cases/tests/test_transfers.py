@@ -59,7 +59,7 @@ def test_request_is_pending_and_moves_nothing(cast, case, target):
     transfer = request(case, target, cast.commune)
     case.refresh_from_db()
     assert (transfer.status, transfer.to_unit, transfer.requested_by) == (S.PENDING, target, cast.commune)
-    assert transfer.from_unit == case.current_unit
+    assert transfer.from_unit == case.commune
     assert case.commune == cast.commune.unit
     assert ChangeRecord.objects.filter(case=case, summary__contains=str(target)).count() == 1
 
