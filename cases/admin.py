@@ -28,6 +28,8 @@ from . import admin_filters as f
 from .admin_documents import case_document_buttons, case_document_view
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
 from .admin_incidents import IncidentInline, save_incident_formset
+from .admin_referrals import ReferralInline, save_referral_formset
+from .admin_transfers import transfer_button
 from .case_forms import FORM_SECTIONS
 from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
 from .models import (
@@ -49,6 +51,7 @@ from .models import (
     SupportPlan,
     SurveyRecord,
 )
+from .referrals import Referral
 from .resources import CaseResource, ChildSurveyResource, CommuneStatsResource
 from .selectors import child_duplicates
 from .services import case_save, case_transition, child_merge, child_save, related_record_save
@@ -443,6 +446,7 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         ServiceDeliveryInline,
         CaseNoteInline,
         IncidentInline,
+        ReferralInline,
         CaseFormInline,
         AttachmentInline,
         CaseHistoryInline,
@@ -523,6 +527,7 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
             **(extra_context or {}),
             "workflow_buttons": self.workflow_buttons(request, case) if case else [],
             "document_buttons": case_document_buttons(self, request, case) if case else [],
+            "transfer_button": transfer_button(request, case),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -532,6 +537,8 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is Incident:
             save_incident_formset(request, formset)
+        elif formset.model is Referral:
+            save_referral_formset(request, formset)
         else:
             super().save_formset(request, form, formset, change)
 
