@@ -74,6 +74,7 @@ class ReferralInline(ScopedTabularInline):
 
 def save_referral_formset(request: HttpRequest, formset: Any) -> None:
     """Send new referrals and move changed statuses through the services (nothing is deleted)."""
+    formset.save(commit=False)  # fills the lists the admin's change message reads; saves nothing
     for form in formset.forms:
         if not form.has_changed() or not form.is_valid() or form in formset.deleted_forms:
             continue

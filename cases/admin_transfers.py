@@ -167,7 +167,7 @@ class TransferAdmin(ScopedModelAdmin):
         ]
         urls.append(
             path(
-                "request/<int:case_id>/",
+                "request/<str:case_id>/",
                 self.permission_view(self.request_view, needs="change"),
                 name="cases_transfer_request",
             )
@@ -178,7 +178,7 @@ class TransferAdmin(ScopedModelAdmin):
         if not may_act(request.user):
             raise PermissionDenied
         title, service = ANSWERS[answer]
-        form = TransferAnswerForm(request.POST or None, transfer=transfer, answer=answer)
+        form = TransferAnswerForm(request.POST if request.method == "POST" else None, transfer=transfer, answer=answer)
         if request.method == "POST" and form.is_valid():
             try:
                 service(transfer=transfer, by=request.user, **form.cleaned_data)
@@ -191,13 +191,15 @@ class TransferAdmin(ScopedModelAdmin):
                 return HttpResponseRedirect(reverse("admin:cases_transfer_changelist"))
         return self._form_page(request, title=title, form=form, subject=str(transfer))
 
-    def request_view(self, request: HttpRequest, case_id: int) -> HttpResponse:
+    def request_view(self, request: HttpRequest, case_id: str) -> HttpResponse:
         if not request.user.has_perm("cases.add_transfer") or not may_act(request.user):
             raise PermissionDenied
-        case = Case.objects.visible_to(request.user).filter(pk=case_id).select_related("child").first()
+        if not case_id.isdigit():
+            raise Http404
+        case = Case.objects.visible_to(request.user).filter(pk=int(case_id)).select_related("child").first()
         if case is None:
             raise Http404
-        form = TransferRequestForm(request.POST or None)
+        form = TransferRequestForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
                 transfer_request(case=case, by=request.user, **form.cleaned_data)
