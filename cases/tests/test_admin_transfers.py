@@ -65,4 +65,4 @@ def test_receiver_answers_from_the_incoming_list(client_for, cast, case, target)
     assert client.get(f"/admin/cases/case/{case.pk}/change/").status_code == 200
     again = client.post(f"/admin/cases/transfer/{transfer.pk}/accept/", {})
     assert again.status_code == 200
-    assert "already answered" in str(again.context["form"].non_field_errors()), again.context["form"].errors
+    assert "đã được trả lời" in str(again.context["form"].non_field_errors()), again.context["form"].errors

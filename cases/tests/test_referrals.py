@@ -105,7 +105,7 @@ def test_closed_case(cast, case):
     Case.objects.filter(pk=case.pk).update(
         status=Case.Status.CLOSED, closed_on=dt.date(2024, 5, 1), outcome=Case.Outcome.NOT_ACHIEVED
     )
-    with pytest.raises(ValidationError, match="closed"):
+    with pytest.raises(ValidationError, match="đã đóng"):
         send(case, cast.commune)
 
 
