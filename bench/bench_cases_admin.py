@@ -30,6 +30,7 @@ GIVEN = ["An", "Bình", "Chi", "Dũng", "Đào", "Hà", "Hùng", "Lan", "Mai", "
          "Hiền", "Khánh", "Linh", "Long", "Quân", "Tâm", "Trang", "Tuấn", "Yến", "Xuân", "Hoa", "Bảo"]  # fmt: skip
 STATUSES = ["received", "verified", "initial_assessment", "detailed_assessment", "plan_approved", "in_progress",
             "review", "closed", "closed", "closed"]  # fmt: skip
+CHANNELS = ["hotline_111", "phone", "walk_in", "school", "health", "police", "community", "online", "other"]
 OUTCOMES = ["goal_achieved", "partially_achieved", "not_achieved", "transferred", "moved_away", "aged_out", "deceased"]
 
 
@@ -119,7 +120,7 @@ def fill(children: int, cases: int) -> None:
         cur.execute(
             f"""INSERT INTO cases_case (case_ref, child_id, commune_id, current_unit_id, current_unit_to_review,
                     opened_on, status, emergency, closed_on, outcome, notes, abuse_details, intervention_due_at,
-                    assessed_on, plan_due_on, version, created_at, updated_at)
+                    assessed_on, plan_due_on, version, created_at, updated_at, channel)
                 SELECT 'BC-' || g, ch.id, ch.commune_id, ch.current_unit_id, false, o.opened,
                        s.status, g%%20=0,
                        CASE WHEN s.status='closed' THEN o.opened + 90 END,
@@ -128,7 +129,7 @@ def fill(children: int, cases: int) -> None:
                        CASE WHEN g%%20=0 THEN o.opened + interval '12 hours' END,
                        CASE WHEN s.status='detailed_assessment' THEN o.opened + 20 END,
                        CASE WHEN s.status='detailed_assessment' THEN o.opened + 27 END,
-                       0, now(), now()
+                       0, now(), now(), ({sql_array(CHANNELS)})[1+g%%{len(CHANNELS)}]
                 FROM generate_series(1, %s) g
                 JOIN LATERAL (SELECT id, commune_id, current_unit_id FROM cases_child
                               WHERE id = (SELECT min(id) FROM cases_child) + (g*5) %% %s) ch ON true

@@ -29,6 +29,8 @@ from .admin_consent import ConsentInline, save_consent_formset
 from .admin_documents import case_document_buttons, case_document_view
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
 from .admin_incidents import IncidentInline, save_incident_formset
+from .admin_referrals import ReferralInline, save_referral_formset
+from .admin_transfers import transfer_button
 from .case_forms import FORM_SECTIONS
 from .consent import Consent
 from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
@@ -51,6 +53,7 @@ from .models import (
     SupportPlan,
     SurveyRecord,
 )
+from .referrals import Referral
 from .resources import CaseResource, ChildSurveyResource, CommuneStatsResource
 from .selectors import child_duplicates
 from .services import case_save, case_transition, child_merge, child_save, related_record_save
@@ -451,6 +454,7 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         ServiceDeliveryInline,
         CaseNoteInline,
         IncidentInline,
+        ReferralInline,
         CaseFormInline,
         AttachmentInline,
         CaseHistoryInline,
@@ -531,6 +535,7 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
             **(extra_context or {}),
             "workflow_buttons": self.workflow_buttons(request, case) if case else [],
             "document_buttons": case_document_buttons(self, request, case) if case else [],
+            "transfer_button": transfer_button(request, case),
         }
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -540,6 +545,8 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
         if formset.model is Incident:
             save_incident_formset(request, formset)
+        elif formset.model is Referral:
+            save_referral_formset(request, formset)
         else:
             super().save_formset(request, form, formset, change)
 

@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.scoped_api import ScopedViewSet, raise_as_api_error
 from documents.render import DocumentFormatError
 
+from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet
 from .consent import Consent
 from .consent_services import ADD_PERM as ADD_CONSENT_PERM
 from .consent_services import CHANGE_PERM as CHANGE_CONSENT_PERM
@@ -125,12 +126,16 @@ class ChildViewSet(ScopedViewSet):
         return self._consent_answer(consent, status.HTTP_200_OK)
 
 
-class CaseViewSet(ScopedViewSet):
+class CaseViewSet(CaseTransferActions, ScopedViewSet):
     """Cases in the user's scope, with their steps; ``POST cases/{id}/transition/`` moves one."""
 
     queryset = (
         Case.objects.select_related("commune")
-        .prefetch_related("circumstances", Prefetch("transitions", queryset=CaseTransition.objects.order_by("at")))
+        .prefetch_related(
+            "circumstances",
+            "referrals__steps__user",
+            Prefetch("transitions", queryset=CaseTransition.objects.order_by("at")),
+        )
         .order_by("-opened_on", "-pk")
     )
     serializer_class = CaseSerializer
@@ -228,4 +233,6 @@ router = SimpleRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("cases", CaseViewSet, basename="case")
 router.register("incidents", IncidentViewSet, basename="incident")
+router.register("transfers", TransferViewSet, basename="transfer")
+router.register("referrals", ReferralViewSet, basename="referral")
 urlpatterns = router.urls

@@ -149,6 +149,10 @@ def seed(
     _commune_stats(communes, officer=officer, rng=rng, year=today.year - 1)
     running_commune, running_officer = placed(communes[0], today)
     created_cases += _running_emergency(commune=running_commune, officer=running_officer)
+    receiving = (current_users or {}).get(Role.COMMUNE_OFFICER)
+    _transfers_and_referrals(
+        receiving=receiving.unit if receiving else None, today=today, officers=[officer, current_officer]
+    )
     stdout.write(f"cases: {created_children} children and {created_cases} cases added.")
 
 
@@ -275,3 +279,60 @@ def reset(*, province: Unit, users: dict[str, Any], stdout) -> None:
     with_archived(Case).filter(case_ref__startswith=PREFIX).delete()
     with_archived(Child).filter(child_ref__startswith=PREFIX).delete()
     stdout.write("cases: demo children and cases deleted.")
+
+
+def _transfers_and_referrals(*, receiving: Unit | None, today: dt.date, officers: list[Any]) -> None:
+    """A pending transfer to the demo current commune, and referrals (one open and due in two days)."""
+    from accounts.scope import units_reached
+
+    from .consent import Consent
+    from .referral_services import referral_send, referral_set_status
+    from .referrals import Referral
+    from .transfer_services import transfer_request
+    from .transfers import Transfer
+
+    open_cases = list(
+        Case.objects.filter(case_ref__startswith=PREFIX)
+        .exclude(status=Case.Status.CLOSED)
+        .exclude(case_ref=RUNNING_REF)
+        .select_related("child", "commune", "current_unit")
+        .order_by("pk")
+    )
+
+    def writer_of(case: Case) -> Any:
+        """The province officer (legacy or current structure) whose scope the case was seeded in."""
+        return next((u for u in officers if u and units_reached(u).filter(pk=case.commune_id).exists()), None)
+
+    if receiving is not None and not Transfer.objects.filter(case__case_ref__startswith=PREFIX).exists():
+        case = next((c for c in open_cases if receiving.pk not in {c.commune_id, c.current_unit_id}), None)
+        writer = writer_of(case) if case else None
+        if case is not None and writer is not None:
+            consent = Consent(
+                child=case.child,
+                party=Consent.Party.REPRESENTATIVE,
+                purpose=Consent.Purpose.DATA_SHARING,
+                given_on=case.opened_on,
+                notes="Mẹ của trẻ đồng ý chia sẻ hồ sơ khi gia đình chuyển nơi ở.",
+                recorded_by=writer,
+            )
+            consent.full_clean()
+            consent.save()
+            transfer_request(case=case, to_unit=receiving, reason="Gia đình chuyển đến nơi ở mới.", by=writer)
+    if Referral.objects.filter(case__case_ref__startswith=PREFIX).exists():
+        return
+    services = ["health", "psychosocial", "legal_aid", "education"]
+    for n, case in enumerate(open_cases[1:5]):
+        writer = writer_of(case)
+        if writer is None:
+            continue
+        referral = referral_send(
+            case=case,
+            service=services[n],
+            provider=["Trạm y tế xã", "Trung tâm Công tác xã hội tỉnh", "Trợ giúp pháp lý tỉnh", "Trường tiểu học"][n],
+            reason="Trẻ cần được hỗ trợ theo kế hoạch.",
+            due_on=today + dt.timedelta(days=2 + 5 * n),
+            shares_file=False,
+            by=writer,
+        )
+        if n % 2:
+            referral_set_status(referral=referral, status=Referral.Status.ACCEPTED, by=writer, note="Đã nhận.")

@@ -48,6 +48,12 @@ class Referral(models.Model):
     )
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # Whether the child's file goes to the provider (outside the commune): then the data_sharing
+    # consent rule applies (docs/contract/data-protection.md, "Consent"). A referral that only names
+    # the service, such as a call to the police on the child's behalf, shares nothing.
+    shares_file = models.BooleanField(
+        _("shares the file"), default=True, help_text=_("The child's file is sent to the provider.")
+    )
     consent_override_reason = models.TextField(_("reason for sharing without consent"), blank=True)
     consent_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

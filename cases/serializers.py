@@ -11,6 +11,7 @@ from locations.models import Unit
 
 from .consent import Consent
 from .models import AbuseForm, AbuseSetting, Case, CaseTransition, Category, Child, Incident, RiskFactor
+from .serializers_transfers import ReferralSerializer
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
 
@@ -119,6 +120,7 @@ class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMode
         slug_field="code", many=True, queryset=Category.objects.all(), required=False
     )
     transitions = TransitionSerializer(many=True, read_only=True)
+    referrals = ReferralSerializer(many=True, read_only=True)
     overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False)
 
@@ -145,6 +147,7 @@ class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMode
             "notes",
             "abuse_details",
             "transitions",
+            "referrals",
             "version",
             "created_at",
             "updated_at",

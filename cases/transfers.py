@@ -30,7 +30,11 @@ class TransferQuerySet(ScopedQuerySet["Transfer"]):
             # Everything, or (a collaborator) only the transfers of the cases they reported.
             return own
         reached = units_reached(user).values("pk")
-        return self.filter(Q(pk__in=own.values("pk")) | Q(to_unit__in=reached) | Q(from_unit__in=reached))
+        # A sender on a legacy commune reaches it directly, one on its successor through the succession.
+        from locations.models import Unit
+
+        senders = Unit.objects.filter(Q(pk__in=reached) | Q(successor_links__current__in=reached)).values("pk")
+        return self.filter(Q(pk__in=own.values("pk")) | Q(to_unit__in=reached) | Q(from_unit__in=senders))
 
     def pending(self) -> Self:
         return self.filter(status=Transfer.Status.PENDING)

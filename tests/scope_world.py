@@ -285,7 +285,7 @@ def build_consent(commune: Unit):
     from cases.models import Consent
 
     consent = Consent(
-        child=build_child(commune), party="representative", purpose="data_sharing", given_on=dt.date(2020, 5, 1)
+        child=build_child(commune), party="representative", purpose="photos", given_on=dt.date(2020, 5, 1)
     )
     consent.document.save("dong-y.pdf", ContentFile(PDF), save=False)
     consent.save()

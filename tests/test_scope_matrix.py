@@ -287,7 +287,7 @@ def test_consent_writes_match_the_matrix(cast, units, user_key):
         consent = BUILDERS[Consent](unit)
         child = consent.child
         base = f"/api/v1/children/{child.pk}/consents/"
-        body = {"party": "representative", "purpose": "photos", "given_on": "2021-01-01"}
+        body = {"party": "representative", "purpose": "data_sharing", "given_on": "2021-01-01"}
         recorded = client.post(base, body, format="json").status_code
         withdrawn = client.post(f"{base}{consent.pk}/withdraw/", {"withdrawn_on": "2021-02-01"}, format="json")
         if user_key in ("viewer", "manager"):

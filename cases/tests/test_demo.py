@@ -38,3 +38,26 @@ def test_demo_children_with_a_case_have_and_lack_sharing_consent(cast, units, mo
     sharing = {sharing_consent_given(child, on=today) for child in children}
     # Some can be referred on their consent, others only on a manager's override.
     assert sharing == {True, False}
+
+
+def test_demo_has_a_transfer_to_accept_and_referrals(cast, units, monkeypatch):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from cases.models import Referral, Transfer
+    from cases.transfer_services import transfer_accept
+    from conftest import make_user
+
+    monkeypatch.setattr(demo, "CHILDREN", 40)
+    receiver = make_user("current_commune", "commune_officer", units.kontum_ward)
+    users = {"province_officer": cast.province}
+    current = {"province_officer": cast.current_province, "commune_officer": receiver}
+    demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO(), current_users=current)
+    transfer = Transfer.objects.get(status="pending")
+    assert transfer.to_unit == units.kontum_ward
+    soon = timezone.localdate() + dt.timedelta(days=2)
+    assert Referral.objects.filter(status="sent", due_on=soon).exists()
+    assert Referral.objects.filter(status="accepted").exists()
+    transfer_accept(transfer=transfer, by=receiver)
+    assert Case.objects.visible_to(receiver).filter(pk=transfer.case_id).exists()
