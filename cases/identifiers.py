@@ -85,10 +85,14 @@ def identifiers_hold(*, child: Child, user: Any) -> list[str]:
     return held
 
 
+def _label(field: str) -> str:
+    return str(getattr(Child._meta.get_field(field), "verbose_name", field))
+
+
 def identifiers_check(child: Child) -> None:
     """Refuse, on its field, a value still taken after ``identifiers_hold``: its holder is visible."""
     errors = {
-        field: [_("A child with this %(field)s already exists.") % {"field": Child._meta.get_field(field).verbose_name}]
+        field: [_("A child with this %(field)s already exists.") % {"field": _label(field)}]
         for field, _pending in HELD_FIELDS
         if getattr(child, field) and _holders(child, field, getattr(child, field)).exists()
     }
