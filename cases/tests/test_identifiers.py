@@ -3,10 +3,12 @@
 import threading
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.urls import reverse
 from django.utils import timezone
 
+from cases import identifiers
 from cases.identifiers import awaiting_review_q
 from cases.models import Child
 from cases.services import child_merge, child_save
@@ -155,3 +157,66 @@ def test_concurrent_creates_of_one_new_value_never_500(client_for, cast, who):
     # All six are in the creator's scope, so the holder is visible: one created, five clean 400s.
     assert sorted(statuses) == [201] + [400] * 5
     assert Child.objects.filter(child_ref="KT-NEW").count() == 1
+
+
+@pytest.mark.parametrize(("who", "held"), [("commune", True), ("province", False)])
+def test_a_value_taken_between_the_check_and_the_insert_is_held_or_refused(monkeypatch, cast, units, far, who, held):
+    """The unique constraint's IntegrityError is caught in a savepoint, never a 500."""
+    real_hold = identifiers.identifiers_hold
+    calls = []
+
+    def hold_after_the_race(*, child, user):
+        calls.append(child.child_ref)
+        # The first look misses the holder, as when it is committed just after the check.
+        return [] if len(calls) == 1 else real_hold(child=child, user=user)
+
+    real_check = identifiers.identifiers_check
+    checks = []
+
+    def check_after_the_race(child):
+        checks.append(child.child_ref)
+        return None if len(checks) == 1 else real_check(child)
+
+    monkeypatch.setattr(identifiers, "identifiers_hold", hold_after_the_race)
+    monkeypatch.setattr(identifiers, "identifiers_check", check_after_the_race)
+    # The model's own constraint check runs before the insert too; in the race it also saw no holder.
+    monkeypatch.setattr(Child, "validate_constraints", lambda self, exclude=None: None)
+    child = ChildFactory.build(commune=units.quang_trung, child_ref="KT-9")
+    if held:
+        child_save(child=child, user=getattr(cast, who))
+        child.refresh_from_db()
+        assert (child.child_ref, child.pending_child_ref, len(calls)) == ("", "KT-9", 2)
+    else:
+        with pytest.raises(ValidationError) as refused:
+            child_save(child=child, user=getattr(cast, who))
+        assert "child_ref" in refused.value.message_dict
+        assert not Child.objects.filter(commune=units.quang_trung).exists()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent database connections")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_creates_in_two_scopes_both_succeed(client_for, cast, units):
+    start = threading.Barrier(2)
+    statuses: list[int] = []
+
+    def create(user, commune):
+        try:
+            client = client_for(user)
+            start.wait()
+            statuses.append(
+                post_child(client, full_name=f"Song {commune}", commune=commune, child_ref="KT-NEW").status_code
+            )
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=create, args=(cast.commune, units.quang_trung.code)),
+        threading.Thread(target=create, args=(cast.peer_commune, units.dakglei_town.code)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [201, 201]
+    rows = sorted(Child.objects.values_list("child_ref", "pending_child_ref"))
+    assert rows == [("", "KT-NEW"), ("KT-NEW", "")]
