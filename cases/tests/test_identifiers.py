@@ -191,32 +191,3 @@ def test_a_value_taken_between_the_check_and_the_insert_is_held_or_refused(monke
             child_save(child=child, user=getattr(cast, who))
         assert "child_ref" in refused.value.message_dict
         assert not Child.objects.filter(commune=units.quang_trung).exists()
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent database connections")
-@pytest.mark.django_db(transaction=True)
-def test_concurrent_creates_in_two_scopes_both_succeed(client_for, cast, units):
-    start = threading.Barrier(2)
-    statuses: list[int] = []
-
-    def create(user, commune):
-        try:
-            client = client_for(user)
-            start.wait()
-            statuses.append(
-                post_child(client, full_name=f"Song {commune}", commune=commune, child_ref="KT-NEW").status_code
-            )
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(target=create, args=(cast.commune, units.quang_trung.code)),
-        threading.Thread(target=create, args=(cast.peer_commune, units.dakglei_town.code)),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    assert statuses == [201, 201]
-    rows = sorted(Child.objects.values_list("child_ref", "pending_child_ref"))
-    assert rows == [("", "KT-NEW"), ("KT-NEW", "")]
