@@ -25,7 +25,7 @@ MYPY_TARGETS := \
 	accounts/archive.py accounts/tokens.py audit/access.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
-	cases/consent.py cases/consent_services.py imports/kinds/child_consents.py \
+	cases/consent.py cases/consent_services.py cases/identifiers.py imports/kinds/child_consents.py \
 	cases/transfer_services.py cases/referral_services.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
 	programs/services.py programs/selectors.py \

@@ -25,6 +25,7 @@ from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 
 from . import admin_filters as f
+from . import identifiers
 from .admin_consent import ConsentInline, save_consent_formset
 from .admin_documents import case_document_buttons, case_document_view
 from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
@@ -204,6 +205,7 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
         f.AgeGroupFilter,
         "in_school",
         f.MergedFilter,
+        f.AwaitingReviewFilter,
     ]
     list_select_related = ["commune"]
     search_fields = ["full_name"]
@@ -212,7 +214,15 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
     list_per_page = 50
     autocomplete_fields = ["commune"]
     filter_horizontal = ["risks"]
-    readonly_fields = ["reported_by", "merged_into", "current_unit", "created_at", "updated_at", "access_log"]
+    readonly_fields = [
+        "reported_by",
+        "merged_into",
+        "current_unit",
+        "created_at",
+        "updated_at",
+        "access_log",
+        "held_identifiers",
+    ]
     inlines = [ChildCategoryInline, SurveyRecordInline, ConsentInline, ChildCaseInline, MergeInline, HistoryInline]
 
     fieldsets = [
@@ -246,9 +256,27 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
         url = reverse("admin:audit_accessevent_changelist") + f"?child_id={obj.pk}"
         return format_html('<a href="{}">{}</a>', url, gettext("Who opened this file"))
 
+    @admin.display(description=_("held identifiers"))
+    def held_identifiers(self, obj: Child) -> str:
+        held = [
+            f"{Child._meta.get_field(field).verbose_name}: {getattr(obj, pending)}"
+            for field, pending in identifiers.HELD_FIELDS
+            if getattr(obj, pending)
+        ]
+        if not held:
+            return "-"
+        return gettext("Awaiting duplicate review: %(values)s") % {"values": "; ".join(held)}
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
     def get_fieldsets(self, request, obj=None):
         # The form is built from the fieldsets, so a hidden field is neither shown nor accepted.
         fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None and identifiers.is_reviewer(request.user) and sees_personal_data(request):
+            # Only reviewers learn that a value is held (cases/identifiers.py).
+            fieldsets = [*fieldsets, (_("Duplicate review"), {"fields": ["held_identifiers"]})]
         if obj is not None and request.user.has_perm(ACCESS_LOG_PERM):
             fieldsets = [*fieldsets, (_("Access log"), {"fields": ["access_log"]})]
         if sees_personal_data(request):

@@ -11,6 +11,7 @@ from accounts.scope import user_unit
 from locations.models import Unit
 
 from .ethnicity import ETHNICITY_CHOICES
+from .identifiers import awaiting_review_q, is_reviewer
 from .models import Category
 
 
@@ -190,3 +191,20 @@ class MergedFilter(admin.SimpleListFilter):
         if self.value() == "only":
             return queryset.filter(merged_into__isnull=False)
         return queryset.filter(merged_into__isnull=True)
+
+
+class AwaitingReviewFilter(admin.SimpleListFilter):
+    """Children holding a personal ID or reference that awaits a province duplicate review."""
+
+    title = _("duplicate review")
+    parameter_name = "held"
+
+    def lookups(self, request, model_admin):
+        if not is_reviewer(request.user):
+            return []
+        return [("yes", _("Awaiting duplicate review"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes" and is_reviewer(request.user):
+            return queryset.filter(awaiting_review_q())
+        return queryset

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scoped_admin import add_validation_error
 
 from .case_forms import FORM_SECTIONS
+from .identifiers import identifiers_check, identifiers_hold, identifiers_show
 from .models import Case, CaseForm
 from .services import STALE_MESSAGE, Warnings, child_check
 
@@ -41,7 +42,13 @@ class ChildAdminForm(VersionedForm):
         help_text=_("Tick after checking the personal ID against the birth certificate."),
     )
 
+    # Set by ``ChildAdmin.get_form``: who saves decides whether a taken value is held.
+    user = None
+
     def __init__(self, *args, **kwargs):
+        if kwargs.get("instance") is not None:
+            # A held value shows as entered (cases/identifiers.py).
+            identifiers_show(kwargs["instance"])
         super().__init__(*args, **kwargs)
         if "birth_year" in self.fields:
             # Taken from the date of birth when there is one.
@@ -68,6 +75,16 @@ class ChildAdminForm(VersionedForm):
                     self.add_error(field, _("Warning: %(message)s") % {"message": message})
         except ValidationError as exc:
             add_validation_error(self, exc)
+
+    def validate_unique(self):
+        # A value taken out of the user's scope is held before the unique check, so the form
+        # answers as if it were free; a visible holder keeps the "already exists" error.
+        identifiers_hold(child=self.instance, user=self.user)
+        try:
+            identifiers_check(self.instance)
+        except ValidationError as exc:
+            add_validation_error(self, exc)
+        super().validate_unique()
 
 
 class CaseAdminForm(VersionedForm):

@@ -18,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from accounts.scoped_api import ScopedViewSet, raise_as_api_error
 from documents.render import DocumentFormatError
 
+from . import identifiers
 from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet
 from .consent import Consent
 from .consent_services import ADD_PERM as ADD_CONSENT_PERM
@@ -73,6 +74,7 @@ class ChildViewSet(ScopedViewSet):
         data = dict(serializer.validated_data)
         version = data.pop("version", None)
         accept = data.pop("accept_warnings", False)
+        identifiers.identifiers_show(instance)
         m2m = _apply(instance, data)
         child_save(child=instance, user=self.request.user, expected_version=version, accept_warnings=accept)
         for name, value in m2m.items():

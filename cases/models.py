@@ -104,6 +104,12 @@ class Child(Archivable, ReformTracked):
         blank=True,
         help_text=_("The survey's or another system's reference for this child."),
     )
+    # A personal ID or reference taken by a child out of the creator's scope, held here until a
+    # province reviewer resolves the duplicate (cases/identifiers.py).
+    pending_personal_id = models.CharField(
+        _("held personal identification number"), max_length=12, blank=True, editable=False
+    )
+    pending_child_ref = models.CharField(_("held reference"), max_length=50, blank=True, editable=False)
     # Indexed first in ``child_match`` (see Meta), which serves lookups by commune too.
     commune = models.ForeignKey(
         "locations.Unit",

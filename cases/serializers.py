@@ -10,6 +10,7 @@ from accounts.scoped_api import ScopedSlugRelatedField
 from locations.models import Unit
 
 from .consent import Consent
+from .identifiers import HELD_FIELDS
 from .models import AbuseForm, AbuseSetting, Case, CaseTransition, Category, Child, Incident, RiskFactor
 from .serializers_transfers import ReferralSerializer
 
@@ -104,6 +105,14 @@ class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMod
         ]
         read_only_fields = ["merged_into", "consents", "created_at", "updated_at"]
         extra_kwargs = {"birth_year": {"required": False}}
+
+    def to_representation(self, instance):
+        # A held value shows as entered: the answer is the same as for a free one (cases/identifiers.py).
+        data = super().to_representation(instance)
+        for field, pending in HELD_FIELDS:
+            if field in data and getattr(instance, pending, ""):
+                data[field] = getattr(instance, pending)
+        return data
 
 
 class TransitionSerializer(serializers.ModelSerializer):

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from accounts.scope import ensure_in_scope
 from locations.models import Unit
 
-from . import history
+from . import history, identifiers
 from .deadlines import plan_due
 from .models import (
     Case,
@@ -41,6 +41,9 @@ STALE_MESSAGE = gettext_lazy(
 
 class Warnings(ValidationError):
     """Checks that the user may override by confirming (``accept_warnings=True``)."""
+
+
+IDENTIFIER_CONSTRAINTS = ("child_unique_personal_id", "child_unique_ref", "personal_id", "child_ref")
 
 
 def _bump_version(instance: Child | Case, expected_version: int | None) -> None:
@@ -114,9 +117,11 @@ def child_save(
     before = {} if new else history.snapshot(Child._base_manager.get(pk=child.pk))
     child_check(child, new=new, on=on, accept_warnings=accept_warnings)
     ensure_in_scope(child, user)
+    identifiers.identifiers_hold(child=child, user=user)
+    identifiers.identifiers_check(child)
     child.full_clean()
     _bump_version(child, expected_version)
-    child.save()
+    _child_write(child, user)
     if new:
         history.record(user=user, action=ChangeRecord.Action.CREATED, child=child)
     else:
@@ -124,6 +129,33 @@ def child_save(
         if changes:
             history.record(user=user, action=ChangeRecord.Action.CHANGED, child=child, changes=changes)
     return child
+
+
+def _child_write(child: Child, user: Any) -> None:
+    """Save ``child``; a value another transaction took meanwhile is held or refused, never a 500.
+
+    The unique constraint is the last word when two creates race: its ``IntegrityError`` is
+    caught in a savepoint, the identifiers are looked at again (the other row is now committed)
+    and the outcome is the one a sequential save would have had (cases/identifiers.py).
+    """
+    adding = child._state.adding
+    try:
+        with transaction.atomic():
+            child.save()
+            return
+    except IntegrityError as exc:
+        if not any(name in str(exc) for name in IDENTIFIER_CONSTRAINTS):
+            raise
+    if adding:
+        child.pk = None
+        child._state.adding = True
+    identifiers.identifiers_hold(child=child, user=user)
+    identifiers.identifiers_check(child)
+    try:
+        with transaction.atomic():
+            child.save()
+    except IntegrityError as exc:
+        raise ValidationError(_("This personal ID or reference is being saved by someone else; try again.")) from exc
 
 
 @transaction.atomic
@@ -288,7 +320,11 @@ def child_merge(*, keep: Child, drop: Child, user: Any, note: str = "") -> Child
         if field.editable and not field.primary_key and getattr(keep, field.attname) in ("", None):
             setattr(keep, field.attname, getattr(drop, field.attname))
     # The unique personal ID and reference move to the kept record.
-    Child._base_manager.filter(pk=drop.pk).update(personal_id="", child_ref="", merged_into=keep)
+    Child._base_manager.filter(pk=drop.pk).update(
+        personal_id="", child_ref="", pending_personal_id="", pending_child_ref="", merged_into=keep
+    )
+    # The merge is the review of a held duplicate: the held values are resolved.
+    identifiers.identifiers_clear(keep)
     keep.full_clean(validate_unique=False)
     keep.version += 1
     keep.save()

@@ -194,6 +194,8 @@ class ChildrenSpec(KindSpec):
         "ethnicity",
         "personal_id",
         "child_ref",
+        "pending_personal_id",
+        "pending_child_ref",
         "village",
         "caregiver_name",
         "caregiver_phone",
@@ -218,12 +220,25 @@ class ChildrenSpec(KindSpec):
                     by_pid[child["personal_id"]] = child
                 if child["child_ref"] in refs:
                     by_ref[child["child_ref"]] = child
+        # A key held by a child out of the user's scope is no match: the row is a new child that
+        # holds the value for a province duplicate review, and the preview says nothing of it
+        # (cases/identifiers.py, docs/contract/data-protection.md).
+        key_match: dict[int, dict | None] = {}
+        for row in rows:
+            held: dict[str, str] = {}
+            found: dict | None = None
+            for field, index in (("personal_id", by_pid), ("child_ref", by_ref)):
+                holder = index.get(row.values.get(field) or "")
+                if holder is None:
+                    continue
+                if ctx.in_scope_id(holder["commune_id"], holder["current_unit_id"]):
+                    found = found or holder
+                else:
+                    held[field] = row.values[field]
+            row.payload["held"] = held
+            key_match[row.number] = found
         # Rows matched by a unique key need no name lookup.
-        rest = [
-            r
-            for r in rows
-            if not (by_pid.get(r.values.get("personal_id") or "") or by_ref.get(r.values.get("child_ref") or ""))
-        ]
+        rest = [r for r in rows if key_match[r.number] is None]
         by_name: dict[tuple[str, int], list[dict]] = defaultdict(list)
         if rest:
             names = {r.payload["name_key"] for r in rest}
@@ -239,7 +254,7 @@ class ChildrenSpec(KindSpec):
                     by_name[(child["name_folded"], child["birth_year"])].append(child)
         for row in rows:
             v = row.values
-            child = by_pid.get(v.get("personal_id") or "") or by_ref.get(v.get("child_ref") or "")
+            child = key_match[row.number]
             birth = v["date_of_birth"]
             unit = row.payload["unit"]
             current = row.payload["succession"].current
@@ -248,7 +263,8 @@ class ChildrenSpec(KindSpec):
                 [
                     c
                     for c in by_name.get((row.payload["name_key"], birth.year), ())
-                    if c["commune_id"] == unit.pk or (current is not None and c["current_unit_id"] == current.pk)
+                    if (c["commune_id"] == unit.pk or (current is not None and c["current_unit_id"] == current.pk))
+                    and ctx.in_scope_id(c["commune_id"], c["current_unit_id"])
                 ]
                 if child is None
                 else ()
@@ -263,10 +279,6 @@ class ChildrenSpec(KindSpec):
                     if same_birth and candidate["sex"] == v["sex"]:
                         child = candidate
                         break
-            if child is not None and not ctx.in_scope_id(child["commune_id"], child["current_unit_id"]):
-                column = "personal_id" if v.get("personal_id") == child["personal_id"] else "child_ref"
-                row.error(column, _("This value is already used by another record."))
-                continue
             if child is not None and v.get("personal_id") and child["personal_id"] not in ("", v["personal_id"]):
                 row.error(
                     "personal_id",
@@ -302,6 +314,9 @@ class ChildrenSpec(KindSpec):
         for key in ("ethnicity", "personal_id", "child_ref", "village", "caregiver_name", "caregiver_phone", "notes"):
             if v.get(key):
                 values[key] = v[key]
+        for field, value in row.payload.get("held", {}).items():
+            values.pop(field, None)
+            values[f"pending_{field}"] = value
         if v.get("in_school") is not None:
             values["in_school"] = v["in_school"]
         return values

@@ -74,15 +74,40 @@ def test_probable_duplicates_are_listed_not_merged(tmp_path, cast, codes):
     assert result.duplicates[0]["child_id"] == Child.objects.get().pk
 
 
-def test_personal_id_of_a_child_outside_the_scope_is_refused(tmp_path, cast, codes):
+def test_keys_of_a_child_outside_the_scope_are_held_and_the_preview_says_nothing(tmp_path, cast, codes):
+    rows = [CHILD_HEADER, [2013, "23341", "Ở Đắk Glei", "05/03/2010", "Nam", "062210001234", "DG-1"]]
+    assert run_import(
+        path=write_csv(tmp_path / "a.csv", rows), kind="children", user=cast.peer_commune, commit=True
+    ).committed
+    taken = [CHILD_HEADER, [2013, "23281", "Ở Quang Trung", "05/03/2010", "Nam", "062210001234", "DG-1"]]
+    free = [CHILD_HEADER, [2013, "23281", "Ở Quang Trung", "05/03/2010", "Nam", "062210009999", "QT-1"]]
+    previews = [
+        run_import(path=write_csv(tmp_path / f"{n}.csv", r), kind="children", user=cast.commune, commit=False)
+        for n, r in (("taken", taken), ("free", free))
+    ]
+    # The preview of a value held out of scope is the preview of a free value.
+    assert [(p.valid, p.errors, p.counts, p.duplicates) for p in previews] == [(True, [], previews[1].counts, [])] * 2
+    result = run_import(path=write_csv(tmp_path / "b.csv", taken), kind="children", user=cast.commune, commit=True)
+    assert result.committed, result.errors
+    held = Child.objects.get(full_name="Ở Quang Trung")
+    assert (held.personal_id, held.pending_personal_id, held.child_ref, held.pending_child_ref) == (
+        "",
+        "062210001234",
+        "",
+        "DG-1",
+    )
+    assert Child.objects.get(full_name="Ở Đắk Glei").personal_id == "062210001234"
+
+
+def test_keys_of_a_child_in_scope_match_it(tmp_path, cast, codes):
     rows = [CHILD_HEADER, [2013, "23341", "Ở Đắk Glei", "05/03/2010", "Nam", "062210001234", ""]]
     assert run_import(
         path=write_csv(tmp_path / "a.csv", rows), kind="children", user=cast.peer_commune, commit=True
     ).committed
-    rows = [CHILD_HEADER, [2013, "23281", "Ở Quang Trung", "05/03/2010", "Nam", "062210001234", ""]]
-    result = run_import(path=write_csv(tmp_path / "b.csv", rows), kind="children", user=cast.commune, commit=True)
-    assert [e["column"] for e in result.errors] == ["personal_id"]
-    assert Child.objects.get().full_name == "Ở Đắk Glei"
+    rows = [CHILD_HEADER, [2014, "23341", "Ở Đắk Glei", "05/03/2010", "Nam", "062210001234", ""]]
+    result = run_import(path=write_csv(tmp_path / "b.csv", rows), kind="children", user=cast.province, commit=True)
+    assert result.committed and result.counts["new"] == 0
+    assert Child.objects.count() == 1 and SurveyRecord.objects.count() == 2
 
 
 def test_one_new_child_on_two_years_in_one_file(tmp_path, cast, codes):
