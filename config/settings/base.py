@@ -313,6 +313,12 @@ SPECTACULAR_SETTINGS = {
         "ImportStatusEnum": "imports.models.ImportJob.Status",
         "AccessOutcomeEnum": "audit.models.AccessEvent.Outcome",
         "AccessActionEnum": "audit.models.AccessEvent.Action",
+        "TransferStatusEnum": "cases.transfers.Transfer.Status",
+        "ReferralStatusEnum": "cases.referrals.Referral.Status",
+        "ReferralServiceEnum": "cases.referrals.Referral.Service",
+        "CaseChannelEnum": "cases.models.Case.Channel",
+        "ConsentPartyEnum": "cases.consent.Consent.Party",
+        "ConsentPurposeEnum": "cases.consent.Consent.Purpose",
     },
 }
 
