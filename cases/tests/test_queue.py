@@ -29,9 +29,10 @@ def build(units, cast, *, copies=1):
         made["emergency_done"] = make_case(
             qt, emergency=True, intervention_due_at=NOW - dt.timedelta(hours=1), intervened_at=NOW
         )
-        made["plan_overdue"] = make_case(qt, status=Case.Status.DETAILED_ASSESSMENT, plan_due_on=TODAY - dt.timedelta(1))
-        made["plan_due"] = make_case(qt, status=Case.Status.DETAILED_ASSESSMENT, plan_due_on=TODAY)
-        made["plan_far"] = make_case(qt, status=Case.Status.DETAILED_ASSESSMENT, plan_due_on=TODAY + dt.timedelta(8))
+        assessed = Case.Status.DETAILED_ASSESSMENT
+        made["plan_overdue"] = make_case(qt, status=assessed, plan_due_on=TODAY - dt.timedelta(1))
+        made["plan_due"] = make_case(qt, status=assessed, plan_due_on=TODAY)
+        made["plan_far"] = make_case(qt, status=assessed, plan_due_on=TODAY + dt.timedelta(8))
         review = make_case(qt, status=Case.Status.IN_PROGRESS)
         SupportPlan.objects.create(case=review, review_on=TODAY)
         made["review_due"] = review
