@@ -334,6 +334,10 @@ def case_save(*, case: Case, user: Any, expected_version: int | None = None) -> 
         raise ValidationError({"commune": _("Choose a commune, not a district or province.")})
     if case.opened_on and case.opened_on > timezone.localdate():
         raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
+    if new and case.emergency and case.reported_at is None:
+        # Its 12-hour deadline runs from the report (docs/contract/case-work.md, "Intake"). Cases
+        # imported before this rule keep theirs from midnight of the opening day.
+        raise ValidationError({"reported_at": _("An emergency needs the date and hour of the report.")})
     case.intervention_due_at = case.intervention_deadline()
     ensure_in_scope(case, user)
     case.full_clean()
