@@ -477,10 +477,12 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
     ]
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "assigned_to":
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assigned_to" and formfield is not None:
             # Officers covering the case's commune (docs/contract/case-work.md, "Assignment").
-            kwargs["queryset"] = assignment_admin.assignable_users(request.user, getattr(request, "_case_obj", None))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+            case = getattr(request, "_case_obj", None)
+            formfield.queryset = assignment_admin.assignable_users(request.user, case)
+        return formfield
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         request._case_obj = obj
