@@ -26,6 +26,7 @@ MYPY_TARGETS := \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
 	cases/consent.py cases/consent_services.py imports/kinds/child_consents.py \
+	cases/assignment.py cases/queue.py cases/admin_assignment.py reports/home.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
 	programs/services.py programs/selectors.py \
 	outreach/services.py outreach/selectors.py \

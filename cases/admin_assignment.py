@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -93,7 +94,9 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = assignable_users(user)
+        field = self.fields["assignee"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = assignable_users(user)
 
 
 @admin.action(description=_("Assign to…"), permissions=["change"])
@@ -124,6 +127,6 @@ def assign_selected(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Ca
         "opts": modeladmin.model._meta,
         "form": form,
         "cases": queryset,
-        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        "action_checkbox_name": ACTION_CHECKBOX_NAME,
     }
     return TemplateResponse(request, "admin/cases/case/assign.html", context)

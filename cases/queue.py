@@ -9,7 +9,6 @@ It costs two queries a list whatever the number of cases (the scope is a subquer
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
@@ -115,14 +114,11 @@ def work_queue(*, user: Any, now: dt.datetime) -> dict[str, dict[str, Any]]:
     """``{key: {"count", "items"}}`` for every key of ``KEYS``; empty for a user without a queue."""
     if not has_queue(user):
         return {key: {"count": 0, "items": []} for key in KEYS}
-    builders: dict[str, Callable[[], dict[str, Any]]] = {
-        key: (lambda qs=qs: _listed(qs, case="", due="due", commune="commune"))
-        for key, qs in case_lists(user=user, now=now).items()
+    queue = {
+        key: _listed(qs, case="", due="due", commune="commune") for key, qs in case_lists(user=user, now=now).items()
     }
-    builders["transfers_incoming"] = lambda: _listed(
+    queue["transfers_incoming"] = _listed(
         incoming_transfers(user), case="case", due="requested_at", commune="from_unit"
     )
-    builders["referrals_open"] = lambda: _listed(
-        open_referrals(user), case="case", due="due_on", commune="case__commune"
-    )
-    return {key: builders[key]() for key in KEYS}
+    queue["referrals_open"] = _listed(open_referrals(user), case="case", due="due_on", commune="case__commune")
+    return {key: queue[key] for key in KEYS}
