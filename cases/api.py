@@ -16,10 +16,9 @@ from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
-from rest_framework.views import APIView
 
 from accounts.models import User
-from accounts.scoped_api import ScopedViewSet, raise_as_api_error
+from accounts.scoped_api import ScopedAPIView, ScopedViewSet, raise_as_api_error
 from audit.access import Action, record_access
 from documents.render import DocumentFormatError
 
@@ -255,7 +254,7 @@ class IncidentViewSet(ScopedViewSet):
         self._save(serializer, serializer.instance)
 
 
-class MyQueueView(APIView):
+class MyQueueView(ScopedAPIView):
     """``GET me/queue/``: the caller's work queue (``cases.queue.work_queue``), empty for a viewer."""
 
     permission_classes = [IsAuthenticated]
