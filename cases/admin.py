@@ -24,6 +24,7 @@ from accounts.scoped_admin import ScopedModelAdmin, ScopedStackedInline, ScopedT
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 
+from . import admin_assignment as assignment_admin
 from . import admin_filters as f
 from . import identifiers
 from .admin_consent import ConsentInline, save_consent_formset
@@ -456,11 +457,16 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
     import_kind = "cases"
     export_resource_class = CaseResource
     form = CaseAdminForm
-    list_display = ["case_ref", "child", "commune", "status", "emergency", "opened_on", "closed_on", "deadline_badge"]
+    list_display = [
+        "case_ref", "child", "commune", "status", "emergency", "opened_on", "closed_on", "deadline_badge", "assigned_to"
+    ]  # fmt: skip
     list_filter = [
         f.UnitInScopeFilter,
         "status",
         f.OverdueFilter,
+        assignment_admin.MyCasesFilter,
+        assignment_admin.QueueFilter,
+        "channel",
         "emergency",
         "outcome",
         f.CaseCategoryFilter,
@@ -468,7 +474,8 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         f.CaseEthnicityFilter,
         f.CaseAgeGroupFilter,
     ]
-    list_select_related = ["child", "commune"]
+    list_select_related = ["child", "commune", "assigned_to"]
+    actions = [assignment_admin.assign_selected]
     search_fields = ["case_ref"]
     search_help_text = _("Case number, child's name (with or without accents) or personal ID.")
     show_full_result_count = False
@@ -488,7 +495,11 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         CaseHistoryInline,
     ]
     fieldsets = [
-        (None, {"fields": ["case_ref", "child", "commune", "opened_on", "reported_at", "emergency", "model"]}),
+        (
+            None,
+            {"fields": ["case_ref", "child", "commune", "opened_on", "reported_at", "channel", "emergency", "model"]},
+        ),
+        (_("Assignment"), {"fields": ["assigned_to"]}),
         (
             _("Workflow"),
             {"fields": ["status", "closed_on", "outcome", "deadlines", "intervened_at"]},
@@ -496,6 +507,18 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         (_("Situation"), {"fields": ["circumstances", "abuse_details", "notes"]}),
         (_("Record"), {"fields": ["reported_by", "current_unit", "created_at", "updated_at", "expected_version"]}),
     ]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "assigned_to" and formfield is not None:
+            # Officers covering the case's commune (docs/contract/case-work.md, "Assignment").
+            case = getattr(request, "_case_obj", None)
+            formfield.queryset = assignment_admin.assignable_users(request.user, case)
+        return formfield
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        request._case_obj = obj
+        return super().get_form(request, obj, change=change, **kwargs)
 
     def get_readonly_fields(self, request, obj=None):
         fields = ["status", "closed_on", "outcome", "deadlines", "reported_by", "current_unit"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,14 +13,18 @@ from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoped_api import ScopedViewSet, raise_as_api_error
+from accounts.models import User
+from accounts.scoped_api import ScopedAPIView, ScopedViewSet, raise_as_api_error
+from audit.access import Action, record_access
 from documents.render import DocumentFormatError
 
 from . import identifiers
 from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet
+from .assignment import case_assign
 from .consent import Consent
 from .consent_services import ADD_PERM as ADD_CONSENT_PERM
 from .consent_services import CHANGE_PERM as CHANGE_CONSENT_PERM
@@ -28,12 +33,15 @@ from .documents import CASE_DOCUMENTS, case_document_file
 from .filters import CaseFilter, ChildFilter, IncidentFilter
 from .incident_services import incident_save
 from .models import Case, CaseTransition, Child, Incident
+from .queue import work_queue
 from .serializers import (
+    AssignRequestSerializer,
     CaseSerializer,
     ChildSerializer,
     ConsentSerializer,
     ConsentWithdrawSerializer,
     IncidentSerializer,
+    QueueListSerializer,
     TransitionRequestSerializer,
 )
 from .services import case_save, case_transition, child_save
@@ -188,6 +196,28 @@ class CaseViewSet(CaseTransferActions, ScopedViewSet):
             raise ValidationError({"format": [str(exc)]}) from exc
         return rendered.response()
 
+    @extend_schema(request=AssignRequestSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """Put the officer ``user`` (a username; empty for nobody) in charge; 400 if they may not be."""
+        case = self.get_object()
+        if not request.user.has_perm("cases.change_case"):
+            raise PermissionDenied
+        body = AssignRequestSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        username = body.validated_data["user"]
+        assignee = None
+        if username:
+            assignee = User.objects.filter(username=username).first()
+            if assignee is None:
+                raise ValidationError({"user": [_("There is no user “%(name)s”.") % {"name": username}]})
+        try:
+            case_assign(case=case, assignee=assignee, by=request.user)
+        except DjangoValidationError as exc:
+            raise ValidationError({"user": exc.message_dict.get("assigned_to", exc.messages)}) from exc
+        case = self.get_queryset().get(pk=case.pk)
+        return Response(self.get_serializer(case).data, status=status.HTTP_200_OK)
+
     @action(detail=True, methods=["post"])
     def transition(self, request, pk=None):
         """Move the case to ``to_status``; 400 with the field at fault if not allowed."""
@@ -231,10 +261,25 @@ class IncidentViewSet(ScopedViewSet):
         self._save(serializer, serializer.instance)
 
 
+class MyQueueView(ScopedAPIView):
+    """``GET me/queue/``: the caller's work queue (``cases.queue.work_queue``), empty for a viewer."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: {"type": "object", "additionalProperties": QueueListSerializer}})
+    def get(self, request):
+        queue = work_queue(user=request.user, now=timezone.now())
+        case_ids = {item["case_id"] for entry in queue.values() for item in entry["items"]}
+        if case_ids:
+            # The children's names are personal data: log them like any list (one query).
+            record_access(request, action=Action.API, objects=Case._base_manager.filter(pk__in=case_ids))
+        return Response({key: QueueListSerializer(entry).data for key, entry in queue.items()})
+
+
 router = SimpleRouter()
 router.register("children", ChildViewSet, basename="child")
 router.register("cases", CaseViewSet, basename="case")
 router.register("incidents", IncidentViewSet, basename="incident")
 router.register("transfers", TransferViewSet, basename="transfer")
 router.register("referrals", ReferralViewSet, basename="referral")
-urlpatterns = router.urls
+urlpatterns = [path("me/queue/", MyQueueView.as_view(), name="my-queue"), *router.urls]

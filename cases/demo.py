@@ -33,6 +33,8 @@ CASE_SHARE = 0.7
 PREFIX = "DEMO-"
 # The emergency case whose deadline is running when the demo is seeded.
 RUNNING_REF = f"{PREFIX}NOW-0001"
+OVERDUE_REF = f"{PREFIX}NOW-0002"
+CHANNELS = [c for c, _label in Case.Channel.choices]
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "A", "Y", "Rơ Châm"]
 MIDDLE = ["Văn", "Thị", "Đức", "Ngọc", "Minh", ""]
@@ -136,7 +138,9 @@ def seed(
             emergency=emergency,
             reported_by=reporter,
             reported_at=timezone.make_aware(dt.datetime.combine(opened, dt.time(8))),
+            channel=CHANNELS[n % len(CHANNELS)],
         )
+        # Saved by an officer, the case is assigned to them (the reporter when a collaborator reported it is not).
         case_save(case=case, user=writer)
         case.circumstances.set(picked_categories)
         created_cases += 1
@@ -149,6 +153,7 @@ def seed(
     _commune_stats(communes, officer=officer, rng=rng, year=today.year - 1)
     running_commune, running_officer = placed(communes[0], today)
     created_cases += _running_emergency(commune=running_commune, officer=running_officer)
+    created_cases += _overdue_emergency(commune=running_commune, officer=running_officer)
     receiving = (current_users or {}).get(Role.COMMUNE_OFFICER)
     _transfers_and_referrals(
         receiving=receiving.unit if receiving else None, today=today, officers=[officer, current_officer]
@@ -181,7 +186,40 @@ def _running_emergency(*, commune: Unit, officer: Any) -> int:
         opened_on=today,
         emergency=True,
         reported_at=reported,
+        channel=Case.Channel.HOTLINE_111,
         notes="Hàng xóm gọi Tổng đài 111: trẻ bị đánh, cần can thiệp trong 12 giờ.",
+    )
+    case_save(case=case, user=officer)
+    return 1
+
+
+def _overdue_emergency(*, commune: Unit, officer: Any) -> int:
+    """An emergency reported 14 hours ago and not yet acted on: red on the home page (1 if new)."""
+    if Case.objects.filter(case_ref=OVERDUE_REF).exists():
+        return 0
+    reported = timezone.now() - dt.timedelta(hours=14)
+    today = timezone.localdate(reported)
+    child = Child(
+        full_name="A Lâm",
+        date_of_birth=today.replace(year=today.year - 11, day=1),
+        birth_year=today.year - 11,
+        sex="M",
+        ethnicity="01",
+        child_ref=OVERDUE_REF,
+        commune=commune,
+        village="Tổ 2",
+        in_school=True,
+    )
+    child_save(child=child, user=officer, on=today)
+    case = Case(
+        case_ref=OVERDUE_REF,
+        child=child,
+        commune=commune,
+        opened_on=today,
+        emergency=True,
+        reported_at=reported,
+        channel=Case.Channel.HOTLINE_111,
+        notes="Nhà trường báo qua Tổng đài 111: trẻ bỏ nhà đi, chưa liên lạc được gia đình.",
     )
     case_save(case=case, user=officer)
     return 1

@@ -382,10 +382,38 @@ class CaseQuerySet(ScopedQuerySet["Case"]):
 
     def overdue(self, *, now: dt.datetime) -> CaseQuerySet:
         """Open cases past a deadline: emergency intervention (12 hours) or the plan (5 working days)."""
-        return self.exclude(status=Case.Status.CLOSED).filter(
-            Q(emergency=True, intervened_at__isnull=True, intervention_due_at__lt=now)
-            | Q(status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__lt=timezone.localdate(now))
+        return self.exclude(status=Case.Status.CLOSED).filter(emergency_overdue_q(now) | plan_overdue_q(now))
+
+    def emergency_running(self, *, now: dt.datetime) -> CaseQuerySet:
+        """Open emergencies without intervention whose 12 hours are still running."""
+        return self.exclude(status=Case.Status.CLOSED).filter(emergency_pending_q(), intervention_due_at__gte=now)
+
+    def emergency_overdue(self, *, now: dt.datetime) -> CaseQuerySet:
+        """Open emergencies without intervention past their 12 hours (the first half of ``overdue``)."""
+        return self.exclude(status=Case.Status.CLOSED).filter(emergency_overdue_q(now))
+
+    def plan_overdue(self, *, now: dt.datetime) -> CaseQuerySet:
+        """Cases assessed whose plan is past its 5 working days (the second half of ``overdue``)."""
+        return self.filter(plan_overdue_q(now))
+
+    def plan_due_within(self, *, now: dt.datetime, days: int) -> CaseQuerySet:
+        """Cases assessed whose plan falls due from today to ``days`` days ahead."""
+        today = timezone.localdate(now)
+        return self.filter(
+            status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__gte=today, plan_due_on__lte=today + dt.timedelta(days)
         )
+
+
+def emergency_pending_q() -> Q:
+    return Q(emergency=True, intervened_at__isnull=True, intervention_due_at__isnull=False)
+
+
+def emergency_overdue_q(now: dt.datetime) -> Q:
+    return Q(emergency=True, intervened_at__isnull=True, intervention_due_at__lt=now)
+
+
+def plan_overdue_q(now: dt.datetime) -> Q:
+    return Q(status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__lt=timezone.localdate(now))
 
 
 class Case(Archivable, ReformTracked):
@@ -593,6 +621,8 @@ class SupportPlan(Archivable):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="plans", verbose_name=_("case"))
     cycle = models.PositiveSmallIntegerField(_("plan cycle"), default=1)
     goals = models.TextField(_("goals"), blank=True)
+    # When the plan in progress is to be reviewed (form 06); the work queue lists it once passed.
+    review_on = models.DateField(_("review date"), null=True, blank=True)
     decision_no = models.CharField(_("approval decision number"), max_length=100, blank=True)
     decision_on = models.DateField(_("approval decision date"), null=True, blank=True)
     approved_by = models.CharField(_("approved by"), max_length=150, blank=True, help_text=_("Commune chairman."))

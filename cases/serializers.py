@@ -132,6 +132,8 @@ class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMode
     referrals = ReferralSerializer(many=True, read_only=True)
     overdue = serializers.SerializerMethodField()
     version = serializers.IntegerField(required=False)
+    # Changed through ``POST cases/{id}/assign/`` (the assignment rule), shown by username.
+    assigned_to = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:
         model = Case
@@ -142,6 +144,8 @@ class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMode
             "commune",
             "opened_on",
             "reported_at",
+            "channel",
+            "assigned_to",
             "status",
             "emergency",
             "intervened_at",
@@ -166,6 +170,26 @@ class CaseSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMode
 
     def get_overdue(self, obj: Case) -> bool:
         return obj.is_overdue(now=self.context["now"])
+
+
+class AssignRequestSerializer(serializers.Serializer):
+    """``{"user": USERNAME}`` of ``POST cases/{id}/assign/``; empty to leave the case unassigned."""
+
+    user = serializers.CharField(allow_blank=True)
+
+
+class QueueEntrySerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    case_id = serializers.IntegerField()
+    case_ref = serializers.CharField()
+    child = serializers.CharField()
+    commune = serializers.CharField()
+    due = serializers.CharField(allow_null=True)
+
+
+class QueueListSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    items = QueueEntrySerializer(many=True)
 
 
 class TransitionRequestSerializer(serializers.Serializer):

@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 
 from accounts import two_factor
 from accounts.api_auth import ObtainTokenView
+from reports import home
 
 # Each app mounts its own router under /api/v1/.
 API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit"]
@@ -24,6 +25,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/2fa/setup/", two_factor.setup_view, name="two-factor-setup"),
     path("admin/2fa/verify/", two_factor.verify_view, name="two-factor-verify"),
+    # The home page (the work queue and key figures) answers /admin/ before the admin's own index.
+    path("admin/", admin.site.admin_view(home.index)),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Stored files leave only through the protected download view; MEDIA_URL is never served.

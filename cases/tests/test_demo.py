@@ -1,6 +1,8 @@
 import io
 import random
 
+from django.utils import timezone
+
 from accounts.models import User
 from cases import demo
 from cases.models import Case, Child, CommuneStats
@@ -11,9 +13,13 @@ def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatc
     users = {"province_officer": cast.province, "collaborator": cast.collaborator}
     demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
     counts = (Child.objects.count(), Case.objects.count())
-    # The 40 surveyed children, and the child of the emergency whose deadline is running.
-    assert counts[0] == 40 + 1 and counts[1] > 10
-    assert Case.objects.filter(case_ref=demo.RUNNING_REF, emergency=True).exists()
+    # The 40 surveyed children, and the children of the emergencies whose deadline is running and passed.
+    assert counts[0] == 40 + 2 and counts[1] > 10
+    now = timezone.now()
+    assert Case.objects.emergency_running(now=now).filter(case_ref=demo.RUNNING_REF).exists()
+    assert Case.objects.emergency_overdue(now=now).filter(case_ref=demo.OVERDUE_REF).exists()
+    assert Case.objects.filter(assigned_to=cast.province).exists()
+    assert Case.objects.exclude(channel="").exists()
     stats = list(CommuneStats.objects.order_by("pk").values())
     assert stats and all(s["children_male"] + s["children_female"] == s["children_total"] for s in stats)
     assert Case.objects.filter(status="closed").exists()
@@ -26,14 +32,13 @@ def test_demo_seed_is_idempotent_and_covers_the_workflow(cast, units, monkeypatc
 
 
 def test_demo_children_with_a_case_have_and_lack_sharing_consent(cast, units, monkeypatch):
-    from django.utils import timezone
-
     from cases.consent import sharing_consent_given
 
     monkeypatch.setattr(demo, "CHILDREN", 40)
     users = {"province_officer": cast.province, "collaborator": cast.collaborator}
     demo.seed(province=units.kontum, users=users, rng=random.Random(2025), stdout=io.StringIO())
-    children = [case.child for case in Case.objects.select_related("child").exclude(case_ref=demo.RUNNING_REF)]
+    surveyed = Case.objects.select_related("child").exclude(case_ref__in=[demo.RUNNING_REF, demo.OVERDUE_REF])
+    children = [case.child for case in surveyed]
     today = timezone.localdate()
     sharing = {sharing_consent_given(child, on=today) for child in children}
     # Some can be referred on their consent, others only on a manager's override.

@@ -26,12 +26,16 @@ from .children import _personal_id, by_keys
 from .events import scoped_models_by_code
 
 # What a row sets on a case; derived fields follow them (see ``_derive``).
-FIELDS = ["child", "commune", "opened_on", "status", "closed_on", "outcome", "emergency", "model", "notes"]
+FIELDS = ["child", "commune", "opened_on", "status", "closed_on", "outcome", "emergency", "channel", "model", "notes"]
 DERIVED = ["intervention_due_at", "assessed_on", "plan_due_on", "current_unit", "current_unit_to_review"]
 
 
 def _status(value: Any) -> str | None:
     return cells.parse_choice(value, dict(Case.Status.choices))
+
+
+def _channel(value: Any) -> str | None:
+    return cells.parse_choice(value, dict(Case.Channel.choices))
 
 
 def _outcome(value: Any) -> str | None:
@@ -52,6 +56,7 @@ class CasesSpec(KindSpec):
         Column("outcome", "Kết quả", False, _outcome, ""),
         Column("circumstances", "Hoàn cảnh đặc biệt", False, cells.parse_codes, "SC09"),
         Column("emergency", "Khẩn cấp", False, cells.parse_bool, "0"),
+        Column("channel", "Kênh tiếp nhận", False, _channel, ""),
         Column("model_code", "Mã mô hình", False, cells.text, ""),
         Column("notes", "Ghi chú", False, cells.text, ""),
     ]
@@ -60,6 +65,7 @@ class CasesSpec(KindSpec):
         return [
             ("status", [(k, str(label)) for k, label in Case.Status.choices]),
             ("outcome", [(k, str(label)) for k, label in Case.Outcome.choices]),
+            ("channel", [(k, str(label)) for k, label in Case.Channel.choices]),
             ("circumstances", list(Category.objects.values_list("code", "name"))),
         ]
 
@@ -185,6 +191,7 @@ class CasesSpec(KindSpec):
             "closed_on": closed_on,
             "outcome": outcome,
             "emergency": (stored.emergency if stored else False) if emergency is None else emergency,
+            "channel": v.get("channel") or (stored.channel if stored else ""),
             "model": model,
             "notes": v.get("notes") or (stored.notes if stored else ""),
         }

@@ -101,3 +101,21 @@ def test_inconsistent_case_rows_are_refused(tmp_path, cast, child, row, column):
     result = commit(tmp_path, [row], cast.commune)
     assert column in {e["column"] for e in result.errors}
     assert not Case.objects.exists() and not CaseTransition.objects.exists()
+
+
+def test_channel_column_is_read_and_an_empty_cell_keeps_it(tmp_path, cast, child):
+    header = [*HEADER, "channel"]
+    path = write_csv(tmp_path / "c.csv", [header, ["C-9", "K1", "23281", "10/04/2024", "", "", "", "0", "hotline_111"]])
+    assert run_import(path=path, kind="cases", user=cast.commune, commit=True).committed
+    assert Case.objects.get(case_ref="C-9").channel == "hotline_111"
+    path = write_csv(tmp_path / "d.csv", [header, ["C-9", "K1", "23281", "10/04/2024", "", "", "", "0", ""]])
+    assert run_import(path=path, kind="cases", user=cast.commune, commit=True).committed
+    assert Case.objects.get(case_ref="C-9").channel == "hotline_111"
+
+
+def test_unknown_channel_is_refused_on_its_column(tmp_path, cast, child):
+    header = [*HEADER, "channel"]
+    path = write_csv(tmp_path / "c.csv", [header, ["C-8", "K1", "23281", "10/04/2024", "", "", "", "0", "fax"]])
+    result = run_import(path=path, kind="cases", user=cast.commune, commit=True)
+    assert not result.committed
+    assert not Case.objects.filter(case_ref="C-8").exists()

@@ -1,0 +1,68 @@
+"""The admin home page: the user's work queue and the year's key figures of their unit.
+
+It lives above both ``cases`` (the queue, ``cases.queue.work_queue``) and the report selectors
+(``case_figures``): no figure is defined twice (docs/contract/case-work.md, "The work queue").
+Viewers see only the figures; users without a unit see neither.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scope import user_unit
+from audit.access import Action, record_access
+from cases.admin_assignment import QUEUE_LABELS
+from cases.models import Case
+from cases.queue import KEYS, has_queue, work_queue
+
+from .area import ReportArea
+from .selectors import case_figures
+
+LABELS = {
+    **QUEUE_LABELS,
+    "transfers_incoming": _("Incoming transfers"),
+    "referrals_open": _("Open referrals"),
+}
+# Lists that show a past deadline: their count is red on the page.
+LATE_KEYS = frozenset({"emergency_overdue", "plan_overdue", "review_due"})
+
+
+def queue_rows(request: HttpRequest, queue: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    changelist = reverse("admin:cases_case_changelist")
+    rows = []
+    for key in KEYS:
+        entry = queue[key]
+        url = f"{changelist}?queue={key}" if key in QUEUE_LABELS else ""
+        late = key in LATE_KEYS and entry["count"] > 0
+        rows.append({"key": key, "label": LABELS[key], **entry, "late": late, "url": url})
+    return rows
+
+
+def home_context(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    now = timezone.now()
+    context: dict[str, Any] = {"home_queue": None, "home_figures": None}
+    unit = user_unit(user)
+    if unit is not None:
+        context["home_figures"] = case_figures(user=user, area=ReportArea(unit=unit, year=now.year)).total
+        context["home_unit"] = unit
+        context["home_year"] = now.year
+    if has_queue(user) and (unit is not None or user.is_superuser):
+        queue = work_queue(user=user, now=now)
+        case_ids = {item["case_id"] for entry in queue.values() for item in entry["items"]}
+        if case_ids:
+            # The children's names on the page are personal data.
+            record_access(request, action=Action.VIEW, objects=Case._base_manager.filter(pk__in=case_ids))
+        context["home_queue"] = queue_rows(request, queue)
+    return context
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    """``admin:index`` with the home page context (the app list stays below)."""
+    return admin.site.index(request, extra_context=home_context(request))
