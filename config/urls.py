@@ -9,7 +9,7 @@ from accounts import two_factor
 from accounts.api_auth import ObtainTokenView
 
 # Each app mounts its own router under /api/v1/.
-API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit"]
+API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit", "notifications"]
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/2fa/setup/", two_factor.setup_view, name="two-factor-setup"),
     path("admin/2fa/verify/", two_factor.verify_view, name="two-factor-verify"),
+    path("admin/me/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Stored files leave only through the protected download view; MEDIA_URL is never served.
