@@ -47,8 +47,9 @@ def events(now: dt.datetime) -> Iterator[Event]:
         )
     )
     plans = list(
-        open_cases.filter(status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__lte=today + dt.timedelta(days=1))
-        .values("pk", "case_ref", "commune_id", "assigned_to_id", "plan_due_on")
+        open_cases.filter(status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__lte=today + dt.timedelta(days=1)).values(
+            "pk", "case_ref", "commune_id", "assigned_to_id", "plan_due_on"
+        )
     )
     transfers = list(
         Transfer.objects.filter(requested_at__gte=now - LOOKBACK)
@@ -72,7 +73,11 @@ def events(now: dt.datetime) -> Iterator[Event]:
         people = case_people(c["commune_id"], c["assigned_to_id"])
         url = _case_url(c["pk"])
         yield Event(
-            f"case:{c['pk']}:emergency_new", "emergency_new", people, _("New emergency case %s") % c["case_ref"], url=url
+            f"case:{c['pk']}:emergency_new",
+            "emergency_new",
+            people,
+            _("New emergency case %s") % c["case_ref"],
+            url=url,
         )
         due = c["intervention_due_at"]
         if due - dt.timedelta(hours=2) <= now < due:
@@ -119,7 +124,9 @@ def events(now: dt.datetime) -> Iterator[Event]:
                 if t["status"] == Transfer.Status.ACCEPTED
                 else _("Transfer of case %s rejected")
             ) % t["case__case_ref"]
-            yield Event(f"transfer:{t['pk']}:{t['status']}", f"transfer_{t['status']}", frozenset(people), title, url=url)
+            yield Event(
+                f"transfer:{t['pk']}:{t['status']}", f"transfer_{t['status']}", frozenset(people), title, url=url
+            )
     for r in referrals:
         yield Event(
             f"referral:{r['pk']}:answered:{r['status']}",

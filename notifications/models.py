@@ -41,3 +41,6 @@ class NotificationRun(models.Model):
     class Meta:
         verbose_name = _("notification run")
         verbose_name_plural = _("notification runs")
+
+    def __str__(self) -> str:
+        return self.period.isoformat()

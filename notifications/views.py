@@ -7,7 +7,7 @@ record only (``request.user``, never an id from the URL).
 from __future__ import annotations
 
 from django import forms
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
@@ -26,12 +26,12 @@ class EmailChoiceForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
     user = request.user
-    form = EmailChoiceForm(request.POST or None, initial={"email_notifications": user.email_notifications})  # type: ignore[union-attr]
-    if request.method == "POST" and form.is_valid():
+    # An unticked box posts nothing: bind on POST, not on a non-empty POST.
+    data = request.POST if request.method == "POST" else None
+    form = EmailChoiceForm(data, initial={"email_notifications": getattr(user, "email_notifications", True)})
+    if form.is_bound and form.is_valid():
         email_choice_set(user=user, email_notifications=form.cleaned_data["email_notifications"])
         messages.success(request, _("Your choice is saved."))
         return redirect("notifications-profile")
-    from django.contrib import admin
-
     context = {**admin.site.each_context(request), "form": form, "title": _("My profile")}
     return TemplateResponse(request, "notifications/profile.html", context)

@@ -23,7 +23,11 @@ def people(cast):
 
 def emergency(units, due, **extra):
     return CaseFactory(
-        commune=units.quang_trung, emergency=True, reported_at=due - dt.timedelta(hours=12), intervention_due_at=due, **extra
+        commune=units.quang_trung,
+        emergency=True,
+        reported_at=due - dt.timedelta(hours=12),
+        intervention_due_at=due,
+        **extra,
     )
 
 
@@ -101,7 +105,11 @@ def test_plan_due_tomorrow_and_overdue(units, people, due_in_days, expected):
 def test_transfer_received_then_accepted(units, people):
     case = CaseFactory(commune=units.dakglei_town)
     transfer = Transfer.objects.create(
-        case=case, from_unit=units.dakglei_town, to_unit=units.quang_trung, reason="Chuyển nhà", requested_by=people.district
+        case=case,
+        from_unit=units.dakglei_town,
+        to_unit=units.quang_trung,
+        reason="Chuyển nhà",
+        requested_by=people.district,
     )
     Transfer.objects.filter(pk=transfer.pk).update(requested_at=NOW - dt.timedelta(hours=1))
     notifications_send(now=NOW)
