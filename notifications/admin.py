@@ -27,12 +27,13 @@ class NotificationAdmin(admin.ModelAdmin):
     def get_queryset(self, request: Any):
         return notifications_for(user=request.user)
 
-    # Every signed-in staff user has their own list, whatever their permissions.
+    # The view permission (every role has it: accounts/roles.py) opens one's own list only.
     def has_module_permission(self, request: Any) -> bool:
-        return request.user.is_active and request.user.is_staff
+        return self.has_view_permission(request)
 
     def has_view_permission(self, request: Any, obj: Any = None) -> bool:
-        return self.has_module_permission(request)
+        user = request.user
+        return bool(user.is_active and user.is_staff and user.has_perm("notifications.view_notification"))
 
     def has_change_permission(self, request: Any, obj: Any = None) -> bool:
         return False
