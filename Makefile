@@ -26,6 +26,8 @@ MYPY_TARGETS := \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
 	cases/consent.py cases/consent_services.py imports/kinds/child_consents.py \
+	notifications/services.py notifications/selectors.py notifications/events.py notifications/tasks.py \
+	cases/notification_sources.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
 	programs/services.py programs/selectors.py \
 	outreach/services.py outreach/selectors.py \
@@ -61,10 +63,14 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# Notification e-mails are printed by the web server and the worker, not sent.
+run: export EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 run: install
 	@mkdir -p run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
+	@echo "E-mail: $$EMAIL_BACKEND (notification e-mails go to the console and run/worker.log)."
+	$(PY) manage.py send_notifications --schedule
 	@# The task worker lives as long as the web server: the trap stops it on any exit.
 	@stop_worker() { \
 	    if [[ -f run/worker.pid ]]; then \

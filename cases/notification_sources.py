@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.utils import timezone
@@ -41,22 +42,22 @@ def _case_url(case_id: int) -> str:
 def events(now: dt.datetime) -> Iterator[Event]:
     today = timezone.localdate(now)
     open_cases = Case.objects.exclude(status=Case.Status.CLOSED)
-    emergencies = list(
+    emergencies: list[Any] = list(
         open_cases.filter(emergency=True, intervened_at__isnull=True, intervention_due_at__isnull=False).values(
             "pk", "case_ref", "commune_id", "assigned_to_id", "intervention_due_at"
         )
     )
-    plans = list(
+    plans: list[Any] = list(
         open_cases.filter(status=Case.Status.DETAILED_ASSESSMENT, plan_due_on__lte=today + dt.timedelta(days=1)).values(
             "pk", "case_ref", "commune_id", "assigned_to_id", "plan_due_on"
         )
     )
-    transfers = list(
+    transfers: list[Any] = list(
         Transfer.objects.filter(requested_at__gte=now - LOOKBACK)
         .exclude(status=Transfer.Status.CANCELLED)
         .values("pk", "case_id", "case__case_ref", "from_unit_id", "to_unit_id", "status", "requested_by_id")
     )
-    referrals = list(
+    referrals: list[Any] = list(
         Referral.objects.filter(answered_at__isnull=False, answered_at__gte=now - LOOKBACK).values(
             "pk", "case_id", "case__case_ref", "case__commune_id", "case__assigned_to_id", "status", "provider"
         )
@@ -116,16 +117,16 @@ def events(now: dt.datetime) -> Iterator[Event]:
             url=url,
         )
         if t["status"] in (Transfer.Status.ACCEPTED, Transfer.Status.REJECTED):
-            people = set(officers.get(t["from_unit_id"], set()))
+            told = set(officers.get(t["from_unit_id"], set()))
             if t["requested_by_id"]:
-                people.add(t["requested_by_id"])
+                told.add(t["requested_by_id"])
             title = (
                 _("Transfer of case %s accepted")
                 if t["status"] == Transfer.Status.ACCEPTED
                 else _("Transfer of case %s rejected")
             ) % t["case__case_ref"]
             yield Event(
-                f"transfer:{t['pk']}:{t['status']}", f"transfer_{t['status']}", frozenset(people), title, url=url
+                f"transfer:{t['pk']}:{t['status']}", f"transfer_{t['status']}", frozenset(told), title, url=url
             )
     for r in referrals:
         yield Event(
