@@ -125,9 +125,7 @@ def events(now: dt.datetime) -> Iterator[Event]:
                 if t["status"] == Transfer.Status.ACCEPTED
                 else _("Transfer of case %s rejected")
             ) % t["case__case_ref"]
-            yield Event(
-                f"transfer:{t['pk']}:{t['status']}", f"transfer_{t['status']}", frozenset(told), title, url=url
-            )
+            yield Event(f"transfer:{t['pk']}:{t['status']}", f"transfer_{t['status']}", frozenset(told), title, url=url)
     for r in referrals:
         yield Event(
             f"referral:{r['pk']}:answered:{r['status']}",
