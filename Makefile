@@ -28,6 +28,8 @@ MYPY_TARGETS := \
 	cases/consent.py cases/consent_services.py cases/identifiers.py imports/kinds/child_consents.py \
 	cases/transfer_services.py cases/referral_services.py \
 	cases/assignment.py cases/queue.py cases/admin_assignment.py reports/home.py \
+	notifications/services.py notifications/selectors.py notifications/events.py notifications/tasks.py \
+	cases/notification_sources.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
 	programs/services.py programs/selectors.py \
 	outreach/services.py outreach/selectors.py \
@@ -63,10 +65,14 @@ $(STAMP): pyproject.toml | $(PY)
 
 install: $(STAMP)
 
+# Notification e-mails are printed by the web server and the worker, not sent.
+run: export EMAIL_BACKEND ?= django.core.mail.backends.console.EmailBackend
 run: install
 	@mkdir -p run
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --url http://$(HOST):$(PORT)/
+	@echo "E-mail: $$EMAIL_BACKEND (notification e-mails go to the console and run/worker.log)."
+	$(PY) manage.py send_notifications --schedule
 	@# The task worker lives as long as the web server: the trap stops it on any exit.
 	@stop_worker() { \
 	    if [[ -f run/worker.pid ]]; then \

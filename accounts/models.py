@@ -36,6 +36,9 @@ class User(AbstractUser):
         help_text=_("The user sees and changes only records at or below this unit."),
     )
     phone = models.CharField(_("phone"), max_length=20, blank=True)
+    email_notifications = models.BooleanField(
+        _("e-mail notifications"), default=True, help_text=_("Also send my notifications by e-mail.")
+    )
 
     objects: ClassVar[ScopedUserManager] = ScopedUserManager()
 

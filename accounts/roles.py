@@ -58,6 +58,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     Role.VIEWER: {},
 }
 
+# Every role reads its own notifications in the admin (scoped by recipient, not by unit:
+# notifications/admin.py; docs/contract/case-work.md, "Notifications").
+for _table in ROLE_PERMISSIONS.values():
+    _table["notifications.notification"] = ["view"]
+
 # Permissions that are not about one model's rows. Declared on ``accounts.User.Meta``.
 ROLE_EXTRA_PERMISSIONS: dict[str, list[str]] = {
     Role.PROVINCE_MANAGER: [

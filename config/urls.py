@@ -10,7 +10,7 @@ from accounts.api_auth import ObtainTokenView
 from reports import home
 
 # Each app mounts its own router under /api/v1/.
-API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit"]
+API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit", "notifications"]
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -27,6 +27,7 @@ urlpatterns = [
     path("admin/2fa/verify/", two_factor.verify_view, name="two-factor-verify"),
     # The home page (the work queue and key figures) answers /admin/ before the admin's own index.
     path("admin/", admin.site.admin_view(home.index)),
+    path("admin/me/", include("notifications.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Stored files leave only through the protected download view; MEDIA_URL is never served.
