@@ -58,6 +58,19 @@ def test_seed_demo_holds_this_years_work_in_both_structures_and_is_idempotent(un
     assert "samples/children.csv" in guide
     assert "http://127.0.0.1:8000/admin/reports/report/" in guide
 
+    # Case work to do: assigned cases, a pending transfer, open referrals, unread notifications.
+    from cases.models import Referral, Transfer
+    from notifications.models import Notification
+
+    assert demo_cases.filter(assigned_to__username__startswith="demo_").exists()
+    assert Transfer.objects.filter(status="pending").exists()
+    assert Referral.objects.filter(status__in=["sent", "accepted"]).exists()
+    unread = Notification.objects.filter(recipient__username__startswith="demo_", read_at__isnull=True)
+    kinds = set(unread.filter(recipient__username="demo_current_commune_officer").values_list("kind", flat=True))
+    assert {"emergency_new", "emergency_passed", "transfer_received"} <= kinds
+    notifications = Notification.objects.count()
+
     before = _counts()
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == before
+    assert Notification.objects.count() == notifications

@@ -59,7 +59,7 @@ from locations.succession import official_province_successors, successors_of
 DEMO_PASSWORD = "demo12345"
 DEMO_SEED = 2025
 # Apps that may ship a ``demo`` module, in the order their data depends on each other.
-DEMO_APPS = ["cases", "programs", "outreach", "imports", "reports"]
+DEMO_APPS = ["cases", "programs", "outreach", "imports", "reports", "notifications"]
 
 
 @dataclass
