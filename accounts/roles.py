@@ -43,6 +43,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         "accounts.user": WRITE,
         # The access log of the scope: read only, for everyone (it has no other permission).
         "audit": READ,
+        # A manager's override of a missing consent (docs/contract/data-protection.md) is recorded
+        # by the manager sending the transfer or referral, with the reason: the one write of cases
+        # this role makes.
+        "cases.transfer": ["view", "add"],
+        "cases.referral": ["view", "add"],
     },
     Role.PROVINCE_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
     Role.DISTRICT_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from accounts.scope import OutOfScope, units_reached
@@ -127,7 +128,9 @@ class CaseTransferActions:
     get_object: Any
     request: Any
 
-    @action(detail=True, methods=["post"])
+    # Each action checks its own permission (``_require``) before reading the case: a POST here adds a
+    # transfer or a referral, not a case (DRF's model permission would ask for ``add_case``).
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
     def transfer(self, request, pk=None):
         """Ask another commune (``to_unit``: code) to take over the case, with ``reason``."""
         _require(request, "cases.add_transfer")
@@ -139,7 +142,7 @@ class CaseTransferActions:
         data = TransferSerializer(transfer, context={"request": request, "visible_case_ids": visible}).data
         return Response(data, status=status.HTTP_201_CREATED)
 
-    @action(detail=True, methods=["post"], url_path="referrals")
+    @action(detail=True, methods=["post"], url_path="referrals", permission_classes=[IsAuthenticated])
     def refer(self, request, pk=None):
         """Refer the case to a service (``service``, ``provider``, ``reason``, ``due_on``)."""
         _require(request, "cases.add_referral")

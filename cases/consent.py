@@ -187,6 +187,11 @@ NO_CONSENT = _(
 )
 
 
+def may_share_without_consent(user: Any) -> bool:
+    """Whether ``user`` may record the override of a missing ``data_sharing`` consent (a province manager)."""
+    return bool(user is not None and user.is_active and user.has_perm("cases.share_without_consent"))
+
+
 def sharing_check(*, child: Child, on: dt.date, user: Any, override_reason: str = "") -> bool:
     """Allow sharing ``child``'s file outside the commune on ``on``, or raise ``ValidationError``.
 
@@ -200,7 +205,7 @@ def sharing_check(*, child: Child, on: dt.date, user: Any, override_reason: str 
     reason = (override_reason or "").strip()
     if not reason:
         raise ValidationError({"consent_override_reason": NO_CONSENT % {"date": f"{on:%d/%m/%Y}"}})
-    if user is None or not user.has_perm("cases.share_without_consent"):
+    if not may_share_without_consent(user):
         raise ValidationError(
             {"consent_override_reason": _("Only a province manager may share a file without consent.")}
         )

@@ -18,7 +18,7 @@ from accounts.scope import OutOfScope, ensure_in_scope, units_reached
 from locations.models import Unit
 
 from . import history
-from .consent import sharing_check
+from .consent import may_share_without_consent, sharing_check
 from .incidents import Incident
 from .models import Case, ChangeRecord, Child
 from .services import _bump_version
@@ -56,7 +56,8 @@ def _pending_error() -> ValidationError:
 @transaction.atomic
 def transfer_request(*, case: Case, to_unit: Any, reason: str, by: Any, consent_override_reason: str = "") -> Transfer:
     """Ask ``to_unit`` to take over ``case``. One pending transfer per case."""
-    if not may_act(by):
+    # Officers, and the managers who record the override of a missing consent with it.
+    if not (may_act(by) or may_share_without_consent(by)):
         raise ValidationError(_("Your role may not transfer cases."))
     # Lock the case so that two requests at once see each other's pending transfer.
     case = Case._base_manager.select_for_update().select_related("child", "commune").get(pk=case.pk)

@@ -217,12 +217,33 @@ def test_without_consent_needs_a_managers_override(cast, units, target):
     with pytest.raises(ValidationError, match="Chỉ lãnh đạo cấp tỉnh"):
         request(case, target, cast.commune, consent_override_reason="Khẩn cấp")
     assert not Transfer.objects.exists()
-    # Managers do not move cases in the role table; a user allowed to share without consent does.
-    transfer = request(case, target, cast.superuser, consent_override_reason="Trẻ đang gặp nguy hiểm")
+    # The province manager records the override with the reason, by sending the transfer.
+    with pytest.raises(ValidationError) as error:
+        request(case, target, cast.manager)
+    assert "consent_override_reason" in error.value.message_dict
+    transfer = request(case, target, cast.manager, consent_override_reason="Trẻ đang gặp nguy hiểm")
     assert (transfer.consent_override_by, transfer.consent_override_reason) == (
-        cast.superuser,
+        cast.manager,
         "Trẻ đang gặp nguy hiểm",
     )
+
+
+def test_a_manager_overrides_through_the_api_and_still_moves_no_case_otherwise(cast, units, target, client_for):
+    from rest_framework.test import APIClient
+
+    case = CaseFactory(commune=units.quang_trung)
+    client = APIClient()
+    client.force_authenticate(cast.manager)
+    url = f"/api/v1/cases/{case.pk}/transfer/"
+    refused = client.post(url, {"to_unit": target.code, "reason": "Chuyển nơi ở"}, format="json")
+    assert refused.status_code == 400 and "consent_override_reason" in refused.json()
+    body = {"to_unit": target.code, "reason": "Chuyển nơi ở", "consent_override_reason": "Trẻ gặp nguy hiểm"}
+    assert client.post(url, body, format="json").status_code == 201
+    assert Transfer.objects.get(case=case).consent_override_by == cast.manager
+    # The role still writes no case: a workflow step is refused.
+    step = client.post(f"/api/v1/cases/{case.pk}/transition/", {"to_status": "verified"}, format="json")
+    assert step.status_code in (400, 403)
+    assert Case.objects.get(pk=case.pk).status == Case.Status.RECEIVED
 
 
 def test_withdrawn_consent_does_not_count(cast, units, target):
