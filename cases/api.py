@@ -41,8 +41,8 @@ from .serializers import (
     ConsentSerializer,
     ConsentWithdrawSerializer,
     IncidentSerializer,
-    QueueListSerializer,
     TransitionRequestSerializer,
+    WorkQueueSerializer,
 )
 from .services import case_save, case_transition, child_save
 
@@ -266,14 +266,14 @@ class MyQueueView(ScopedAPIView):
 
     permission_classes = [IsAuthenticated]
 
-    @extend_schema(responses={200: {"type": "object", "additionalProperties": QueueListSerializer}})
+    @extend_schema(responses={200: WorkQueueSerializer})
     def get(self, request):
         queue = work_queue(user=request.user, now=timezone.now())
         case_ids = {item["case_id"] for entry in queue.values() for item in entry["items"]}
         if case_ids:
             # The children's names are personal data: log them like any list (one query).
             record_access(request, action=Action.API, objects=Case._base_manager.filter(pk__in=case_ids))
-        return Response({key: QueueListSerializer(entry).data for key, entry in queue.items()})
+        return Response(WorkQueueSerializer(queue).data)
 
 
 router = SimpleRouter()

@@ -192,6 +192,19 @@ class QueueListSerializer(serializers.Serializer):
     items = QueueEntrySerializer(many=True)
 
 
+class WorkQueueSerializer(serializers.Serializer):
+    """``GET me/queue/``: one list per key of ``cases.queue.KEYS`` (docs/contract/case-work.md)."""
+
+    emergency_overdue = QueueListSerializer()
+    emergency_due = QueueListSerializer()
+    plan_overdue = QueueListSerializer()
+    plan_due = QueueListSerializer()
+    review_due = QueueListSerializer()
+    assigned_to_me = QueueListSerializer()
+    transfers_incoming = QueueListSerializer()
+    referrals_open = QueueListSerializer()
+
+
 class TransitionRequestSerializer(serializers.Serializer):
     to_status = serializers.ChoiceField(choices=Case.Status.choices)
     on = serializers.DateField(required=False)
