@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.access import Action, is_personal, record_access
 
 from .archive import describe_family, may_restore, record_archive, record_restore
+from .pagination import CappedCountPaginator
 from .scope import ensure_in_scope, is_archivable, scoped_choices, with_archived
 
 # The changelist's "archived" filter (province managers): ?archived=1 lists archived rows.
@@ -126,6 +127,9 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
     through ``changelist_view``. Deleting an archivable row archives it with its dependants
     (the confirmation lists them); deleting a row of another personal model is refused.
     """
+
+    # Lists count no further than ADMIN_COUNT_CAP rows (accounts/pagination.py).
+    paginator = CappedCountPaginator
 
     def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)

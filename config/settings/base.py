@@ -344,6 +344,8 @@ AGENCY_SIGNATORY_TITLE = os.environ.get("AGENCY_SIGNATORY_TITLE", "Giám đốc"
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Kon Tum")
 # Age bands of the abuse report, in completed years at the incident ("0-5,6-10,11-15").
 ABUSE_AGE_GROUPS = os.environ.get("ABUSE_AGE_GROUPS", "0-5,6-10,11-15")
+# Admin lists count at most this many rows and say "more than N" past it (accounts/pagination.py).
+ADMIN_COUNT_CAP = env_int("ADMIN_COUNT_CAP", 1000)
 
 # Sign-in. django-axes: 5 failures for one username within 15 minutes lock it for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)

@@ -1,0 +1,25 @@
+"""A paginator for admin lists that counts no further than ``ADMIN_COUNT_CAP`` rows.
+
+Counting every row a province officer may see (millions of children) costs more than the page
+itself, on every page, and tells the officer nothing a search would not: past the cap the list
+says "more than N" and offers the first pages; a search or a filter narrows it.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedCountPaginator(Paginator):
+    #: Whether the list holds more rows than were counted (set by ``count``).
+    capped = False
+
+    @cached_property
+    def count(self) -> int:
+        cap = int(getattr(settings, "ADMIN_COUNT_CAP", 1000))
+        # A count of a LIMIT subquery stops at the cap; the order does not change a count.
+        counted = self.object_list.order_by()[: cap + 1].count()
+        self.capped = counted > cap
+        return min(counted, cap)
