@@ -27,16 +27,19 @@ def browser(tmp_path):
 
 
 def _load(browser, click) -> None:
-    """Click and wait for the next page to be fully loaded, not just begun."""
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions
+    """Click and wait for the next page to be fully loaded, not just begun.
+
+    The old page is marked; the wait ends on a complete document without the mark. Asking the browser
+    while it swaps documents may fail (a node or script context of the old page): that is "not yet".
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    page = browser.find_element(By.TAG_NAME, "html")
+    browser.execute_script("window.casework_old_page = true;")
     click()
-    wait = WebDriverWait(browser, 30)
-    wait.until(expected_conditions.staleness_of(page))
-    wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
+    WebDriverWait(browser, 30, ignored_exceptions=[WebDriverException]).until(
+        lambda b: b.execute_script("return !window.casework_old_page && document.readyState === 'complete';")
+    )
 
 
 def _sign_in(browser, live_server, username: str) -> None:
@@ -53,7 +56,8 @@ def _sign_out(browser) -> None:
     from selenium.webdriver.common.by import By
 
     _load(browser, browser.find_element(By.CSS_SELECTOR, "#logout-form button[type=submit]").click)
-    assert "Đăng nhập lại" in browser.page_source or "/admin/logout/" in browser.current_url
+    assert browser.current_url.endswith("/admin/logout/"), browser.current_url
+    assert "Đăng nhập lại" in browser.find_element(By.ID, "content").text
 
 
 def _tool(browser, label: str):
