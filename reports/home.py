@@ -33,14 +33,29 @@ LABELS = {
 LATE_KEYS = frozenset({"emergency_overdue", "plan_overdue", "review_due"})
 
 
+# The pending transfers to the user's units: what the "Incoming transfers" count counts.
+INCOMING_TRANSFERS_QUERY = "?direction=incoming&status__exact=pending"
+
+
+def _item_url(key: str, item: dict[str, Any]) -> str:
+    """Each entry opens its own page: the transfer's summary for an incoming transfer (the receiving unit
+    sees no file before it accepts, docs/contract/case-work.md, "Transfers"), else the case."""
+    if key == "transfers_incoming":
+        return reverse("admin:cases_transfer_change", args=[item["id"]])
+    return reverse("admin:cases_case_change", args=[item["case_id"]])
+
+
 def queue_rows(request: HttpRequest, queue: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     changelist = reverse("admin:cases_case_changelist")
     rows = []
     for key in KEYS:
         entry = queue[key]
         url = f"{changelist}?queue={key}" if key in QUEUE_LABELS else ""
+        if key == "transfers_incoming":
+            url = reverse("admin:cases_transfer_changelist") + INCOMING_TRANSFERS_QUERY
+        items = [{**item, "url": _item_url(key, item)} for item in entry["items"]]
         late = key in LATE_KEYS and entry["count"] > 0
-        rows.append({"key": key, "label": LABELS[key], **entry, "late": late, "url": url})
+        rows.append({"key": key, "label": LABELS[key], **entry, "items": items, "late": late, "url": url})
     return rows
 
 
