@@ -161,6 +161,8 @@ class CasesSpec(KindSpec):
             if v.get("assigned_to") and assignee is None:
                 row.error("assigned_to", _("No user with the username %(name)s.") % {"name": v["assigned_to"]})
                 continue
+            # As in the admin, the rule judges a change of officer, not the one already in charge.
+            reassigned = assignee is not None and (instance is None or instance.assigned_to_id != assignee.pk)
             values = self._values(row, instance, child, models)
             if values is None:
                 continue
@@ -185,7 +187,7 @@ class CasesSpec(KindSpec):
                 row.action = UPDATED if differs else UNCHANGED
                 row.payload["was"] = was
             set_current_unit(instance, successions[row.payload["unit"].pk], was=stored_commune)
-            if assignee is not None and not self._may_take(assignee, instance, row, ctx):
+            if reassigned and not self._may_take(assignee, instance, row, ctx):
                 continue
             row.payload.update(instance=instance, categories=wanted, before=before)
 

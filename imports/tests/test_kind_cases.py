@@ -261,3 +261,14 @@ def test_assignees_cost_a_fixed_number_of_queries_whatever_the_rows(tmp_path, ca
         return len(queries)
 
     assert preview(5, 0) == preview(40, 100)
+
+
+def test_the_officer_already_in_charge_is_not_judged_again(tmp_path, cast, child):
+    row = ["C-21", "K1", "23281", "10/04/2024", "", "", "", "0", "", cast.district.username]
+    assert commit_work(tmp_path, [row], cast.commune).committed
+    cast.district.is_active = False
+    cast.district.save()
+    assert commit_work(tmp_path, [row], cast.commune).counts["unchanged"] == 1
+    row[0] = "C-22"
+    refused = commit_work(tmp_path, [row], cast.commune)
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(2, "assigned_to")], refused.errors
