@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from documents.content import Document, Field, Section, Signature, Table
-from documents.dates import short_date, vietnamese_date
+from documents.dates import short_date, vietnamese_date, vietnamese_datetime
 from documents.render import RenderedDocument, render_document
 
 from .case_forms import FORM_SECTIONS
@@ -80,6 +80,14 @@ def _case_fields(case: Case) -> list[Field]:
     ]
 
 
+def _intake_fields(case: Case) -> list[Field]:
+    """How and when the report came: form 01 records the receipt of the report (Decree 56/2017)."""
+    return [
+        Field(_("Intake channel"), str(case.get_channel_display()) if case.channel else ""),
+        Field(_("Hour and date of the report"), vietnamese_datetime(case.reported_at) if case.reported_at else ""),
+    ]
+
+
 def _latest_form(case: Case, form: str) -> CaseForm | None:
     forms = CaseForm.objects.filter(case=case, form=form).select_related("filled_by")
     return forms.order_by("-filled_on", "-pk").first()
@@ -119,7 +127,8 @@ def _section_form(form: str, title: Any, form_label: Any) -> Callable[[Case], Do
     def build(case: Case) -> Document:
         record = _latest_form(case, form)
         on = record.filled_on if record is not None else (case.opened_on if form == "01" else None)
-        first = Section(title=_child_section(case).title, blocks=[*_case_fields(case), *_child_section(case).blocks])
+        fields = [*_case_fields(case), *(_intake_fields(case) if form == "01" else [])]
+        first = Section(title=_child_section(case).title, blocks=[*fields, *_child_section(case).blocks])
         content = _form_sections(case, form, record)
         if form == "01":
             table = _incidents_table(case)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils import timezone
+
 # What an officer fills in by hand where the record has no value.
 DOTS = "." * 60
 SHORT_DOTS = "." * 6
@@ -21,6 +23,14 @@ def vietnamese_date(on: dt.date | None) -> str:
     day = f"{on.day:02d}" if on.day < 10 else str(on.day)
     month = f"{on.month:02d}" if on.month < 3 else str(on.month)
     return f"ngày {day} tháng {month} năm {on.year}"
+
+
+def vietnamese_datetime(at: dt.datetime | None) -> str:
+    """``08 giờ 30 phút, ngày 10 tháng 4 năm 2024`` in local time; dotted blanks when unknown."""
+    if at is None:
+        return f"{SHORT_DOTS} giờ {SHORT_DOTS} phút, {vietnamese_date(None)}"
+    local = timezone.localtime(at) if timezone.is_aware(at) else at
+    return f"{local.hour:02d} giờ {local.minute:02d} phút, {vietnamese_date(local.date())}"
 
 
 def place_and_date(place: str, on: dt.date | None) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from locations.text import fold, nfc
@@ -24,6 +24,10 @@ if TYPE_CHECKING:
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
+# A date then an hour, ``08:30`` or ``08:30:15``; ``T`` or spaces between them (ISO 8601 or typed).
+_DATE_HOUR = re.compile(
+    r"^(?P<date>\S+?)(?:T|\s+)(?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.\d+)?)?$"
+)
 YES = {"1", "co", "x", "yes", "true", "y", "c"}
 NO = {"0", "khong", "no", "false", "n", "k", ""}
 # Excel's day zero for serial dates typed as numbers in a text cell.
@@ -80,6 +84,37 @@ def parse_date(value: Any) -> dt.date | None:
     except ValueError as exc:
         raise CellError(_("%(value)s is not a valid date.") % {"value": raw}) from exc
     raise CellError(_("%(value)s is not a date (use DD/MM/YYYY).") % {"value": raw})
+
+
+def parse_datetime(value: Any) -> dt.datetime | None:
+    """A date and hour: ``DD/MM/YYYY HH:MM``, ``YYYY-MM-DD HH:MM``, ISO 8601 or an Excel date-time cell.
+
+    A time without an offset is read in the local time zone (``TIME_ZONE``), as officers type it.
+    A text cell must give the hour: a date alone is refused rather than taken for midnight.
+    """
+    if is_empty(value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value if timezone.is_aware(value) else timezone.make_aware(value)
+    if isinstance(value, dt.date):
+        return timezone.make_aware(dt.datetime.combine(value, dt.time.min))
+    raw = str(value).strip()
+    try:
+        parsed = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        parsed = None
+    if parsed is not None and ("T" in raw or " " in raw):
+        return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
+    match = _DATE_HOUR.match(raw)
+    if match is None:
+        raise CellError(_("%(value)s is not a date and hour (use DD/MM/YYYY HH:MM).") % {"value": raw})
+    day = parse_date(match["date"])
+    assert day is not None  # the pattern needs a date before the hour
+    try:
+        hour = dt.time(int(match["hour"]), int(match["minute"]), int(match["second"] or 0))
+    except ValueError as exc:
+        raise CellError(_("%(value)s is not a valid hour.") % {"value": raw}) from exc
+    return timezone.make_aware(dt.datetime.combine(day, hour))
 
 
 def parse_birth_date(value: Any) -> BirthDate | None:

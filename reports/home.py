@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.scope import user_unit
 from audit.access import Action, record_access
 from cases.admin_assignment import QUEUE_LABELS
-from cases.models import Case
+from cases.models import Case, Referral, Transfer
 from cases.queue import KEYS, has_queue, work_queue
 
 from .area import ReportArea
@@ -33,10 +33,6 @@ LABELS = {
 LATE_KEYS = frozenset({"emergency_overdue", "plan_overdue", "review_due"})
 
 
-# The pending transfers to the user's units: what the "Incoming transfers" count counts.
-INCOMING_TRANSFERS_QUERY = "?direction=incoming&status__exact=pending"
-
-
 def _item_url(key: str, item: dict[str, Any]) -> str:
     """Each entry opens its own page: the transfer's summary for an incoming transfer (the receiving unit
     sees no file before it accepts, docs/contract/case-work.md, "Transfers"), else the case."""
@@ -45,14 +41,31 @@ def _item_url(key: str, item: dict[str, Any]) -> str:
     return reverse("admin:cases_case_change", args=[item["case_id"]])
 
 
+def list_links(request: HttpRequest) -> dict[str, str]:
+    """The transfer and referral lists filtered as their queue entries count them.
+
+    Incoming pending transfers (``DirectionFilter`` of ``cases.admin_transfers``) and referrals
+    still sent or accepted (``cases.queue.open_referrals``); a list the user may not view gets
+    no link rather than a refusal.
+    """
+    links = {}
+    if request.user.has_perm("cases.view_transfer"):
+        changelist = reverse("admin:cases_transfer_changelist")
+        links["transfers_incoming"] = f"{changelist}?direction=incoming&status={Transfer.Status.PENDING}"
+    if request.user.has_perm("cases.view_referral"):
+        changelist = reverse("admin:cases_referral_changelist")
+        statuses = ",".join((Referral.Status.SENT, Referral.Status.ACCEPTED))
+        links["referrals_open"] = f"{changelist}?status__in={statuses}"
+    return links
+
+
 def queue_rows(request: HttpRequest, queue: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     changelist = reverse("admin:cases_case_changelist")
+    links = list_links(request)
     rows = []
     for key in KEYS:
         entry = queue[key]
-        url = f"{changelist}?queue={key}" if key in QUEUE_LABELS else ""
-        if key == "transfers_incoming":
-            url = reverse("admin:cases_transfer_changelist") + INCOMING_TRANSFERS_QUERY
+        url = f"{changelist}?queue={key}" if key in QUEUE_LABELS else links.get(key, "")
         items = [{**item, "url": _item_url(key, item)} for item in entry["items"]]
         late = key in LATE_KEYS and entry["count"] > 0
         rows.append({"key": key, "label": LABELS[key], **entry, "items": items, "late": late, "url": url})

@@ -7,12 +7,13 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document as read_docx
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
 from cases.documents import CASE_DOCUMENTS
-from cases.models import CaseForm, SupportPlan
+from cases.models import Case, CaseForm, SupportPlan
 from documents.content import NATIONAL_MOTTO, NATIONAL_NAME
 
 from .factories import CaseFactory
@@ -207,3 +208,23 @@ def test_a_rendered_document_is_a_print_in_the_access_log(case, cast, client_for
     api = client_for(cast.commune).get(f"/api/v1/cases/{case.pk}/documents/02/", {"format": "docx"})
     assert api.status_code == 200
     assert AccessEvent.objects.filter(action="print", case_id=case.pk).count() == 2
+
+
+@pytest.mark.parametrize(("fmt", "read"), [("docx", docx_text), ("pdf", pdf_text)])
+def test_form_01_gives_the_intake_channel_and_the_hour_of_the_report(case, cast, fmt, read):
+    case.channel = Case.Channel.HOTLINE_111
+    case.reported_at = timezone.make_aware(dt.datetime(2024, 3, 25, 7, 45))
+    case.save()
+    text = read(api(cast.commune).get(url(case.pk, "01"), {"format": fmt}).content)
+    assert "Kênh tiếp nhận" in text and "Tổng đài" in text
+    assert "07 giờ 45 phút, ngày 25 tháng 3 năm 2024" in text
+    # The other forms do not repeat the intake.
+    assert "Kênh tiếp nhận" not in read(api(cast.commune).get(url(case.pk, "02"), {"format": fmt}).content)
+
+
+def test_form_01_leaves_an_unknown_channel_and_hour_to_fill_in(case, cast):
+    text = docx_text(api(cast.commune).get(url(case.pk, "01"), {"format": "docx"}).content)
+    lines = text.split("\n")
+    assert any(line.startswith("Kênh tiếp nhận") for line in lines)
+    assert any(line.startswith("Thời điểm tiếp nhận thông tin") for line in lines)
+    assert not any("giờ" in line and "phút" in line for line in lines)

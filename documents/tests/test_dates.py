@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from documents.dates import place_and_date, short_date, vietnamese_date
+from django.utils import timezone
+
+from documents.dates import place_and_date, short_date, vietnamese_date, vietnamese_datetime
 
 
 def test_a_date_in_words():
@@ -22,3 +24,10 @@ def test_an_unknown_date_is_left_to_fill_by_hand():
     assert place_and_date("Kon Tum", None).startswith("Kon Tum, ngày ......")
     assert short_date(None) == "....../....../......"
     assert place_and_date("Kon Tum", dt.date(2024, 3, 25)) == "Kon Tum, ngày 25 tháng 3 năm 2024"
+
+
+def test_vietnamese_datetime_is_local_with_hour_and_minute():
+    at = timezone.make_aware(dt.datetime(2024, 4, 10, 1, 30), dt.UTC)  # 08:30 in Vietnam
+    with timezone.override("Asia/Ho_Chi_Minh"):
+        assert vietnamese_datetime(at) == "08 giờ 30 phút, ngày 10 tháng 4 năm 2024"
+    assert vietnamese_datetime(None).startswith("...... giờ ...... phút, ngày ......")

@@ -11,12 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.archive import archived_taken_message
 from accounts.scope import with_archived
 from cases import history
+from cases.assignment import assignee_check, default_assignee
 from cases.deadlines import plan_due
 from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
 from imports import cells
@@ -26,7 +29,20 @@ from .children import _personal_id, by_keys
 from .events import scoped_models_by_code
 
 # What a row sets on a case; derived fields follow them (see ``_derive``).
-FIELDS = ["child", "commune", "opened_on", "status", "closed_on", "outcome", "emergency", "channel", "model", "notes"]
+FIELDS = [
+    "child",
+    "commune",
+    "opened_on",
+    "reported_at",
+    "status",
+    "closed_on",
+    "outcome",
+    "emergency",
+    "channel",
+    "model",
+    "notes",
+    "assigned_to",
+]
 DERIVED = ["intervention_due_at", "assessed_on", "plan_due_on", "current_unit", "current_unit_to_review"]
 
 
@@ -56,7 +72,9 @@ class CasesSpec(KindSpec):
         Column("outcome", "Kết quả", False, _outcome, ""),
         Column("circumstances", "Hoàn cảnh đặc biệt", False, cells.parse_codes, "SC09"),
         Column("emergency", "Khẩn cấp", False, cells.parse_bool, "0"),
-        Column("channel", "Kênh tiếp nhận", False, _channel, ""),
+        Column("channel", "Kênh tiếp nhận", False, _channel, "hotline_111"),
+        Column("reported_at", "Thời điểm tiếp nhận", False, cells.parse_datetime, "10/04/2024 08:30"),
+        Column("assigned_to", "Cán bộ phụ trách", False, cells.text, ""),
         Column("model_code", "Mã mô hình", False, cells.text, ""),
         Column("notes", "Ghi chú", False, cells.text, ""),
     ]
@@ -73,7 +91,8 @@ class CasesSpec(KindSpec):
         if "categories" not in ctx.caches:
             ctx.caches["categories"] = dict(Category.objects.values_list("code", "pk"))
         categories = ctx.caches["categories"]
-        today = timezone.localdate()
+        now = timezone.now()
+        today = timezone.localdate(now)
         for row in rows:
             v = row.values
             if not row.ok:
@@ -86,6 +105,8 @@ class CasesSpec(KindSpec):
                 row.error("closed_on", _("A case cannot be closed in the future."))
             if v.get("closed_on") and v["closed_on"] < v["opened_on"]:
                 row.error("closed_on", _("The case closes before it opens."))
+            if v.get("reported_at") and v["reported_at"] > now:
+                row.error("reported_at", _("A report cannot be received in the future."))
             unknown = [c for c in v.get("circumstances", []) if c not in categories]
             if unknown:
                 row.error("circumstances", _("Unknown code(s): %(codes)s.") % {"codes": ", ".join(unknown)})
@@ -104,8 +125,9 @@ class CasesSpec(KindSpec):
         models = scoped_models_by_code({r.values["model_code"] for r in live if r.values.get("model_code")}, ctx)
         # Related rows come with the cases: the history compares their names without a query each.
         stored = Case.objects.filter(case_ref__in={r.values["case_ref"] for r in live}).select_related(
-            "child", "commune", "model", "reported_by", "current_unit"
+            "child", "commune", "model", "reported_by", "current_unit", "assigned_to"
         )
+        assignees = self._assignees(live)
         existing = {c.case_ref: c for c in stored}
         # An archived case keeps its number: the row is refused, not matched nor duplicated.
         archived = set(
@@ -135,13 +157,24 @@ class CasesSpec(KindSpec):
             if instance is not None and not ctx.in_scope_id(instance.commune_id, instance.current_unit_id):
                 row.error("case_ref", _("This value is already used by another record."))
                 continue
+            assignee = assignees.get(v.get("assigned_to") or "")
+            if v.get("assigned_to") and assignee is None:
+                row.error("assigned_to", _("No user with the username %(name)s.") % {"name": v["assigned_to"]})
+                continue
+            # As in the admin, the rule judges a change of officer, not the one already in charge.
+            reassigned = assignee is not None and (instance is None or instance.assigned_to_id != assignee.pk)
             values = self._values(row, instance, child, models)
             if values is None:
                 continue
+            if assignee is not None:
+                values["assigned_to"] = assignee
             wanted = {categories[c] for c in v["circumstances"]} if v.get("circumstances") else None
             stored_commune = instance.commune_id if instance is not None else None
             if instance is None:
                 instance = Case(case_ref=v["case_ref"], reported_by=ctx.user if ctx.user.pk else None, **values)
+                if instance.assigned_to is None:
+                    # A new case goes to its reporter, the importing officer (docs/contract/case-work.md).
+                    instance.assigned_to = default_assignee(instance, instance.reported_by)
                 row.action = NEW
                 before: dict[str, str] = {}
                 wanted = wanted or set()
@@ -154,7 +187,40 @@ class CasesSpec(KindSpec):
                 row.action = UPDATED if differs else UNCHANGED
                 row.payload["was"] = was
             set_current_unit(instance, successions[row.payload["unit"].pk], was=stored_commune)
+            if reassigned and not self._may_take(assignee, instance, row, ctx):
+                continue
             row.payload.update(instance=instance, categories=wanted, before=before)
+
+    def _assignees(self, rows: list[Row]) -> dict[str, Any]:
+        """The users the rows name in ``assigned_to``, by username: one query for the batch."""
+        names = {r.values["assigned_to"] for r in rows if r.values.get("assigned_to")}
+        if not names:
+            return {}
+        users = get_user_model().objects.filter(username__in=names).select_related("unit")
+        return {user.get_username(): user for user in users}
+
+    def _may_take(self, assignee: Any, case: Case, row: Row, ctx: Context) -> bool:
+        """``assignee_check`` on the case as the row writes it; the row's error when it fails.
+
+        The rule looks at the officer and the case's units only (its commune and current unit),
+        so its answer is kept per officer and units: a file of one commune asks it once per
+        officer, not once per row.
+        """
+        answers = ctx.caches.setdefault("assignee_checks", {})
+        key = (assignee.pk, case.commune_id, case.current_unit_id)
+        if key not in answers:
+            probe = Case(commune_id=case.commune_id, current_unit_id=case.current_unit_id)
+            try:
+                # ``unsaved``: the row may move the case, so the check is of the case as written.
+                assignee_check(case=probe, assignee=assignee, unsaved=True)
+            except ValidationError as exc:
+                answers[key] = exc.message_dict["assigned_to"][0]
+            else:
+                answers[key] = ""
+        if answers[key]:
+            row.error("assigned_to", answers[key])
+            return False
+        return True
 
     def _values(self, row: Row, stored: Case | None, child: Child, models: dict[str, Any]) -> dict[str, Any] | None:
         """The case's fields from the row, empty cells keeping the stored values; None on an error."""
@@ -187,6 +253,7 @@ class CasesSpec(KindSpec):
             "child": child,
             "commune": row.payload["unit"],
             "opened_on": v["opened_on"],
+            "reported_at": v.get("reported_at") or (stored.reported_at if stored else None),
             "status": status,
             "closed_on": closed_on,
             "outcome": outcome,
@@ -194,6 +261,7 @@ class CasesSpec(KindSpec):
             "channel": v.get("channel") or (stored.channel if stored else ""),
             "model": model,
             "notes": v.get("notes") or (stored.notes if stored else ""),
+            "assigned_to": stored.assigned_to if stored else None,
         }
 
     def write(self, rows: list[Row], ctx: Context) -> None:

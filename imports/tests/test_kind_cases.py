@@ -3,7 +3,9 @@
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone, translation
 
 from cases.models import Case, CaseTransition, ChangeRecord
 from imports.pipeline import run_import
@@ -119,3 +121,154 @@ def test_unknown_channel_is_refused_on_its_column(tmp_path, cast, child):
     result = run_import(path=path, kind="cases", user=cast.commune, commit=True)
     assert not result.committed
     assert not Case.objects.filter(case_ref="C-8").exists()
+
+
+WORK = [*HEADER, "reported_at", "assigned_to"]
+
+
+def commit_work(tmp_path, rows, user, name="work.csv"):
+    return run_import(path=write_csv(tmp_path / name, [WORK, *rows]), kind="cases", user=user, commit=True)
+
+
+@pytest.mark.parametrize(
+    "cell", ["10/04/2024 08:30", "2024-04-10 08:30", "2024-04-10T08:30:00", "2024-04-10T01:30:00+00:00"]
+)
+def test_reported_at_is_read_in_every_format_and_starts_the_emergency_deadline(tmp_path, cast, child, cell):
+    result = commit_work(tmp_path, [["C-10", "K1", "23281", "10/04/2024", "", "", "", "1", cell, ""]], cast.commune)
+    assert result.committed, result.errors
+    case = Case.objects.get(case_ref="C-10")
+    reported = timezone.make_aware(dt.datetime(2024, 4, 10, 8, 30))
+    assert case.reported_at == reported
+    assert case.intervention_due_at == reported + dt.timedelta(hours=12)
+
+
+def test_reported_at_from_an_excel_date_time_cell(tmp_path, cast, child):
+    from imports.tests.factories import write_xlsx
+
+    cell = dt.datetime(2024, 4, 10, 21, 15)
+    path = write_xlsx(tmp_path / "c.xlsx", [WORK, ["C-11", "K1", "23281", "10/04/2024", "", "", "", "1", cell, ""]])
+    result = run_import(path=path, kind="cases", user=cast.commune, commit=True)
+    assert result.committed, result.errors
+    case = Case.objects.get(case_ref="C-11")
+    assert case.reported_at == timezone.make_aware(cell)
+    assert case.intervention_due_at == timezone.make_aware(dt.datetime(2024, 4, 11, 9, 15))
+
+
+def test_an_empty_reported_at_keeps_the_stored_one_and_a_new_one_moves_the_deadline(tmp_path, cast, child):
+    commit_work(
+        tmp_path, [["C-12", "K1", "23281", "10/04/2024", "", "", "", "1", "10/04/2024 08:30", ""]], cast.commune
+    )
+    kept = commit_work(tmp_path, [["C-12", "K1", "23281", "10/04/2024", "", "", "", "", "", ""]], cast.commune)
+    assert kept.counts["unchanged"] == 1, kept.errors
+    moved = commit_work(
+        tmp_path, [["C-12", "K1", "23281", "10/04/2024", "", "", "", "", "10/04/2024 10:00", ""]], cast.commune
+    )
+    assert moved.counts["updated"] == 1, moved.errors
+    case = Case.objects.get(case_ref="C-12")
+    assert case.intervention_due_at == timezone.make_aware(dt.datetime(2024, 4, 10, 22, 0))
+    change = ChangeRecord.objects.get(case=case, action="changed")
+    assert str(Case._meta.get_field("reported_at").verbose_name) in change.changes
+
+
+@pytest.mark.parametrize("cell", ["10/04/2024", "31/02/2024 08:00", "10/04/2024 24:30", "hôm qua", "01/01/2099 08:00"])
+def test_a_bad_reported_at_is_a_located_error(tmp_path, cast, child, cell):
+    result = commit_work(tmp_path, [["C-13", "K1", "23281", "10/04/2024", "", "", "", "1", cell, ""]], cast.commune)
+    assert not result.committed
+    assert [(e["row"], e["column"]) for e in result.errors] == [(2, "reported_at")], result.errors
+    assert not Case.objects.exists()
+
+
+def test_assigned_to_puts_an_officer_in_charge_with_a_history_entry(tmp_path, cast, child):
+    row = ["C-14", "K1", "23281", "10/04/2024", "", "", "", "0", "", cast.district.username]
+    assert commit_work(tmp_path, [row], cast.commune).committed
+    case = Case.objects.get(case_ref="C-14")
+    assert case.assigned_to == cast.district
+    row[-1] = cast.commune.username
+    assert commit_work(tmp_path, [row], cast.commune).counts["updated"] == 1
+    case.refresh_from_db()
+    assert case.assigned_to == cast.commune
+    change = ChangeRecord.objects.get(case=case, action="changed")
+    label = str(Case._meta.get_field("assigned_to").verbose_name)
+    assert change.changes[label] == [str(cast.district), str(cast.commune)]
+    # An empty cell keeps the officer in charge.
+    row[-1] = ""
+    assert commit_work(tmp_path, [row], cast.commune).counts["unchanged"] == 1
+    case.refresh_from_db()
+    assert case.assigned_to == cast.commune
+
+
+def test_a_new_case_without_assignee_goes_to_the_importing_officer(tmp_path, cast, child):
+    assert commit_work(
+        tmp_path, [["C-15", "K1", "23281", "10/04/2024", "", "", "", "0", "", ""]], cast.commune
+    ).committed
+    assert Case.objects.get(case_ref="C-15").assigned_to == cast.commune
+
+
+@pytest.mark.parametrize(
+    ("who", "message"),
+    [
+        ("nobody_here", "nobody_here"),
+        ("peer_commune", "does not cover"),
+        ("viewer", "Only an active commune, district or province officer"),
+        ("collaborator", "Only an active commune, district or province officer"),
+    ],
+)
+def test_an_assignee_who_may_not_take_the_case_is_a_located_error(tmp_path, cast, child, who, message):
+    rows = [
+        ["C-16", "K1", "23281", "10/04/2024", "", "", "", "0", "", cast.commune.username],
+        ["C-17", "K1", "23281", "10/04/2024", "", "", "", "0", "", who],
+    ]
+    with translation.override("en"):
+        result = commit_work(tmp_path, rows, cast.commune)
+    assert not result.committed
+    assert [(e["row"], e["column"]) for e in result.errors] == [(3, "assigned_to")], result.errors
+    assert message in result.errors[0]["reason"]
+    assert not Case.objects.exists()
+
+
+def test_assignee_errors_are_in_vietnamese(tmp_path, cast, child):
+    rows = [
+        ["C-18", "K1", "23281", "10/04/2024", "", "", "", "0", "", cast.peer_commune.username],
+        ["C-19", "K1", "23281", "10/04/2024", "", "", "", "0", "", "khong_co"],
+        ["C-20", "K1", "23281", "10/04/2024", "", "", "", "1", "10/04/2024", ""],
+    ]
+    with translation.override("vi"):
+        result = commit_work(tmp_path, rows, cast.commune)
+    reasons = [e["reason"] for e in result.errors]
+    assert reasons == [
+        "Đơn vị của cán bộ này không quản lý xã của hồ sơ.",
+        "Không có người dùng nào có tên đăng nhập khong_co.",
+        "10/04/2024 không phải là ngày giờ (dùng DD/MM/YYYY HH:MM).",
+    ], reasons
+
+
+def test_assignees_cost_a_fixed_number_of_queries_whatever_the_rows(tmp_path, cast, units):
+    ensure_codes()
+    for number in range(40):
+        ChildFactory(child_ref=f"Q{number}", commune=units.quang_trung)
+
+    def rows(count, offset):
+        return [
+            [f"Q-{offset + i}", f"Q{i}", "23281", "10/04/2024", "", "", "", "0", "", cast.district.username]
+            for i in range(count)
+        ]
+
+    def preview(count, offset):
+        path = write_csv(tmp_path / f"q{count}.csv", [WORK, *rows(count, offset)])
+        with CaptureQueriesContext(connection) as queries:
+            result = run_import(path=path, kind="cases", user=cast.commune, commit=False)
+        assert result.counts["new"] == count, result.errors
+        return len(queries)
+
+    assert preview(5, 0) == preview(40, 100)
+
+
+def test_the_officer_already_in_charge_is_not_judged_again(tmp_path, cast, child):
+    row = ["C-21", "K1", "23281", "10/04/2024", "", "", "", "0", "", cast.district.username]
+    assert commit_work(tmp_path, [row], cast.commune).committed
+    cast.district.is_active = False
+    cast.district.save()
+    assert commit_work(tmp_path, [row], cast.commune).counts["unchanged"] == 1
+    row[0] = "C-22"
+    refused = commit_work(tmp_path, [row], cast.commune)
+    assert [(e["row"], e["column"]) for e in refused.errors] == [(2, "assigned_to")], refused.errors
