@@ -314,12 +314,14 @@ def raw_copy(path: Path) -> tuple[int, dict]:
             """
             INSERT INTO cases_child (full_name, name_folded, date_of_birth, birth_year, birth_year_only, sex, ethnicity,
                 personal_id, child_ref, commune_id, village, caregiver_name, caregiver_relation, caregiver_phone,
-                in_school, notes, version, created_at, updated_at, current_unit_to_review)
+                in_school, notes, version, created_at, updated_at, current_unit_to_review, pending_personal_id,
+                pending_child_ref)
             SELECT s.full_name, lower(s.full_name), to_date(s.date_of_birth, 'DD/MM/YYYY'),
                 extract(year FROM to_date(s.date_of_birth, 'DD/MM/YYYY')), false, s.sex, '', '', s.child_ref, u.id,
-                s.village, '', '', '', s.in_school = '1', '', 0, now(), now(), false
+                s.village, '', '', '', s.in_school = '1', '', 0, now(), now(), false, '', ''
             FROM staging s JOIN locations_unit u ON u.code = s.commune_code AND u.level = 'commune' AND u.edition = %s
-            ON CONFLICT (child_ref) WHERE NOT (child_ref = '') DO UPDATE SET full_name = EXCLUDED.full_name,
+            ON CONFLICT (child_ref) WHERE NOT (child_ref = '') AND archived_at IS NULL
+            DO UPDATE SET full_name = EXCLUDED.full_name,
                 date_of_birth = EXCLUDED.date_of_birth, sex = EXCLUDED.sex, village = EXCLUDED.village,
                 in_school = EXCLUDED.in_school, updated_at = now()
             """,
@@ -329,8 +331,8 @@ def raw_copy(path: Path) -> tuple[int, dict]:
         cursor.execute(
             """
             INSERT INTO cases_surveyrecord (child_id, survey_year, commune_id, village, in_school, notes, created_at,
-                current_unit_to_review)
-            SELECT c.id, s.survey_year, c.commune_id, s.village, s.in_school = '1', '', now(), false
+                current_unit_to_review, any_category, any_risk)
+            SELECT c.id, s.survey_year, c.commune_id, s.village, s.in_school = '1', '', now(), false, false, false
             FROM staging s JOIN cases_child c ON c.child_ref = s.child_ref
             ON CONFLICT (child_id, survey_year) DO UPDATE SET village = EXCLUDED.village
             """
