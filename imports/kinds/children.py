@@ -246,11 +246,11 @@ class ChildrenSpec(KindSpec):
             units = {r.payload["unit"].pk for r in rest} | {
                 r.payload["succession"].current.pk for r in rest if r.payload["succession"].current
             }
-            found = Child.objects.filter(
+            candidates = Child.objects.filter(
                 any_of("name_folded", names), any_of("birth_year", years), merged_into__isnull=True
             ).filter(Q(any_of("commune_id", units)) | Q(any_of("current_unit_id", units)))
             with without_bitmap_scans():
-                for child in found.order_by().values(*self.MATCH_FIELDS):
+                for child in candidates.order_by().values(*self.MATCH_FIELDS):
                     by_name[(child["name_folded"], child["birth_year"])].append(child)
         for row in rows:
             v = row.values
