@@ -104,12 +104,12 @@ def fill(children: int, cases: int) -> None:
             f"""INSERT INTO cases_child (full_name, name_folded, date_of_birth, birth_year, birth_year_only, sex,
                     ethnicity, personal_id, child_ref, commune_id, current_unit_id, current_unit_to_review, village,
                     caregiver_name, caregiver_relation, caregiver_phone, in_school, notes, version, created_at,
-                    updated_at)
+                    updated_at, pending_personal_id, pending_child_ref)
                 SELECT f[1+g%%{len(FAMILY)}] || ' ' || m[1+(g/7)%%{len(MIDDLE)}] || ' ' || gv[1+(g/13)%%{len(GIVEN)}],
                        ff[1+g%%{len(FAMILY)}] || ' ' || fm[1+(g/7)%%{len(MIDDLE)}] || ' ' || fg[1+(g/13)%%{len(GIVEN)}],
                        DATE '2009-01-01' + (g*37)%%5800, EXTRACT(YEAR FROM DATE '2009-01-01' + (g*37)%%5800), false,
                        CASE WHEN g%%2=0 THEN 'M' ELSE 'F' END, lpad((1+g%%54)::text, 2, '0'), '', 'B' || g,
-                       c.id, c.current_id, false, 'Thôn ' || (g%%9), '', '', '', g%%5<>0, '', 0, now(), now()
+                       c.id, c.current_id, false, 'Thôn ' || (g%%9), '', '', '', g%%5<>0, '', 0, now(), now(), '', ''
                 FROM generate_series(1, %s) g
                 CROSS JOIN LATERAL (SELECT {fam} f, {mid} m, {giv} gv, {ffam} ff, {fmid} fm, {fgiv} fg) names
                 JOIN bench_communes c ON c.i = g %% {n_communes}""",
