@@ -22,16 +22,7 @@ from accounts.scope import is_unrestricted, units_reached
 
 from .assignment import ASSIGNABLE_ROLES, case_assign
 from .models import Case
-from .queue import case_lists
-
-QUEUE_LABELS = {
-    "emergency_overdue": _("Emergency past 12 hours"),
-    "emergency_due": _("Emergency, 12 hours running"),
-    "plan_overdue": _("Plan overdue"),
-    "plan_due": _("Plan due within 7 days"),
-    "review_due": _("Review due"),
-    "assigned_to_me": _("My open cases"),
-}
+from .queue import QUEUE_LABELS, case_lists
 
 
 def assignable_users(request_user: Any, case: Case | None = None) -> QuerySet[User]:

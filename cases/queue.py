@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
 from accounts.scope import is_unrestricted, units_reached
@@ -33,6 +34,16 @@ KEYS = (
     "transfers_incoming",
     "referrals_open",
 )
+# The lists of cases that the case changelist filters on (``?queue=<key>``), with their labels.
+QUEUE_LABELS = {
+    "emergency_overdue": _("Emergency past 12 hours"),
+    "emergency_due": _("Emergency, 12 hours running"),
+    "plan_overdue": _("Plan overdue"),
+    "plan_due": _("Plan due within 7 days"),
+    "review_due": _("Review due"),
+    "assigned_to_me": _("My open cases"),
+}
+
 # Viewers read aggregate figures only (accounts/roles.py): no case reaches them.
 NO_QUEUE_ROLES = frozenset({Role.VIEWER})
 

@@ -17,9 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.scope import user_unit
 from audit.access import Action, record_access
-from cases.admin_assignment import QUEUE_LABELS
 from cases.models import Case, Referral, Transfer
-from cases.queue import KEYS, has_queue, work_queue
+from cases.queue import KEYS, QUEUE_LABELS, has_queue, work_queue
 
 from .area import ReportArea
 from .selectors import case_figures
