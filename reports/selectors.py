@@ -2,9 +2,12 @@
 
 Each selector takes ``user=`` and a ``ReportArea`` (a unit and a year), starts from the scoped
 fact table (``visible_to(user)`` then ``in_unit``) and answers with a fixed number of queries
-whatever the number of units: totals in one aggregate, the breakdown in one GROUP BY on the
-stored ancestors of the record's unit (``ReportArea.unit_key``). ``Figures.by_unit`` maps a unit
-id of the breakdown level (or ``None``: records above that level) to the same figures.
+whatever the number of units and records. Figures that add up are counted per unit of record and
+added up to the breakdown's units (``reports.rollup``): one query gives the breakdown and the
+totals. Distinct children do not add up across units: their totals are a query of their own, the
+breakdown a GROUP BY on the stored ancestors of the record's unit (``ReportArea.unit_key``).
+``Figures.by_unit`` maps a unit id of the breakdown level (or ``None``: records above that level)
+to the same figures.
 """
 
 from __future__ import annotations
@@ -18,12 +21,13 @@ from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
 from accounts.scope import ScopedQuerySet
-from cases.models import Case, CommuneStats, SurveyRecord, closed_during_q
+from cases.models import Case, CaseTransition, CommuneStats, SurveyRecord
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import Attendance, ProtectionModel
 
 from .area import ReportArea
+from .rollup import UNIT, rolled_up
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -87,29 +91,72 @@ def model_figures(*, user: Any, area: ReportArea) -> Figures:
       ``cbcp_system`` model on Dec 31 (``None`` for districts where there are none);
     - ``community_models_total``: active ``child_club`` + ``young_collaborators`` + ``counselling_point``
       models on Dec 31.
+
+    One query gives the totals and the breakdown (``reports.rollup``).
     """
     qs = area.records(ProtectionModel.objects.all(), user)
     active = active_on(area.end)
     cbcp = Q(kind=ProtectionModel.Kind.CBCP_SYSTEM)
     new = Q(established_on__gte=area.start, established_on__lte=area.end)
-    commune = area.unit_key(ProtectionModel, Unit.Level.COMMUNE)
-    aggregates = {
-        "cbcp_models_new": Count("pk", filter=cbcp & new),
-        "cbcp_communes_new": Count(commune, filter=cbcp & new, distinct=True),
-        "cbcp_models_total": Count("pk", filter=cbcp & active),
-        "communes_with_cbcp": Count(commune, filter=cbcp & active, distinct=True),
-        "community_models_total": Count("pk", filter=Q(kind__in=COMMUNITY_KINDS) & active),
+    per_unit = (
+        qs.values(**{UNIT: F(area.unit_path(ProtectionModel))})
+        .annotate(
+            cbcp_models_new=Count("pk", filter=cbcp & new),
+            cbcp_models_total=Count("pk", filter=cbcp & active),
+            community_models_total=Count("pk", filter=Q(kind__in=COMMUNITY_KINDS) & active),
+        )
+        .order_by()
+    )
+    sums = ["cbcp_models_new", "cbcp_models_total", "community_models_total"]
+    communes = {
+        "cbcp_communes_new": ("cbcp_models_new", Unit.Level.COMMUNE),
+        "communes_with_cbcp": ("cbcp_models_total", Unit.Level.COMMUNE),
     }
-    totals = dict(aggregates)
-    if area.has_districts:
-        district = area.unit_key(ProtectionModel, Unit.Level.DISTRICT)
-        totals["districts_with_cbcp"] = Count(district, filter=cbcp & active, distinct=True)
-    total = qs.aggregate(**totals)
-    total.setdefault("districts_with_cbcp", None)
-    by_unit = {}
-    if area.breakdown_level:
-        by_unit = _grouped(qs, area.unit_key(ProtectionModel, area.breakdown_level), **aggregates)
-    return Figures(total=total, by_unit=by_unit)
+    # Per (breakdown unit, district): a commune lies in one such pair, so the communes of the
+    # pairs add up; a district may hold several pairs (a commune breakdown), so districts are a set.
+    keys = {"report_key": area.breakdown_level, "district_key": Unit.Level.DISTRICT if area.has_districts else None}
+    names = [*sums, *communes]
+    total: dict[str, Any] = dict.fromkeys(names, 0)
+    by_unit: dict[int | None, dict[str, Any]] = defaultdict(lambda: dict.fromkeys(names, 0))
+    districts: set[int] = set()
+    for row in rolled_up(per_unit, keys=keys, sums=sums, units_with=communes):
+        for name in names:
+            total[name] += row[name]
+            by_unit[row["report_key"]][name] += row[name]
+        if row["cbcp_models_total"] and row["district_key"] is not None:
+            districts.add(row["district_key"])
+    total["districts_with_cbcp"] = len(districts) if area.has_districts else None
+    return Figures(total=total, by_unit=dict(by_unit) if area.breakdown_level else {})
+
+
+def open_cases(cases: ScopedQuerySet[Case], year: int) -> ScopedQuerySet[Case]:
+    """The cases of ``Case.objects.open_during(year)``: opened by Dec 31, not closed before Jan 1,
+    and not closed all year long (closed before it and reopened only after it).
+
+    The reopenings are one ``NOT IN`` list that the planner reads once, from its index
+    (``transition_reopening``), where the ``NOT EXISTS`` of ``open_during`` may be probed once per case.
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    # ``case`` is null on the steps of a purged case; a null in a NOT IN list would match nothing.
+    closed_all_year = CaseTransition.objects.filter(
+        previous_closed_on__lt=start, on__gt=end, case__isnull=False
+    ).values("case")
+    return (
+        cases.filter(opened_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .exclude(pk__in=closed_all_year)
+    )
+
+
+def closed_in_year(year: int, *, outcome: str) -> Q:
+    """The condition of ``closed_during_q(year, outcome=)``: closed in the year with ``outcome``, as the
+    case stands or by a workflow step (a closure reopened later still counts).
+
+    The steps are one ``IN`` list that the planner reads once, from its index (``transition_closure``),
+    where an ``EXISTS`` inside a count's filter runs once per case of the area.
+    """
+    steps = CaseTransition.objects.filter(to_status=Case.Status.CLOSED, outcome=outcome, on__year=year)
+    return Q(status=Case.Status.CLOSED, outcome=outcome, closed_on__year=year) | Q(pk__in=steps.values("case"))
 
 
 def case_figures(*, user: Any, area: ReportArea) -> Figures:
@@ -121,12 +168,10 @@ def case_figures(*, user: Any, area: ReportArea) -> Figures:
       outcome ``goal_achieved``.
 
     A child is counted once in the total even with cases in two units of the breakdown, so the
-    breakdown rows may add up to more than the total.
+    breakdown rows may add up to more than the total: the total is a query of its own.
     """
-    qs = area.records(Case.objects.all(), user).open_during(area.year)
-    # A condition on the row itself: only the area's cases are checked (``pk IN`` every successful
-    # closure of the year read the whole table).
-    success = closed_during_q(area.year, outcome=Case.Outcome.GOAL_ACHIEVED)
+    qs = open_cases(area.records(Case.objects.all(), user), area.year)
+    success = closed_in_year(area.year, outcome=Case.Outcome.GOAL_ACHIEVED)
     aggregates = {
         "children_managed": Count("child", distinct=True),
         "cases_closed_success": Count("child", filter=success, distinct=True),
@@ -148,24 +193,25 @@ def outreach_figures(*, user: Any, area: ReportArea) -> Figures:
 
     ``outreach_events``: number of events; ``outreach_participants``: sum of ``participants_total``
     (person-times). ``total["by_month"]`` holds ``{month: {events, participants}}`` for months 1–12.
-    One GROUP BY (unit, month) query gives the totals, the breakdown and the months.
+    One query, by (unit, month), gives the totals, the breakdown and the months.
     """
     qs = area.records(OutreachEvent.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
-    key = area.unit_key(OutreachEvent, area.breakdown_level or Unit.Level.COMMUNE)
-    rows = (
-        qs.annotate(report_key=key, month=ExtractMonth("date"))
-        .values("report_key", "month")
+    per_unit = (
+        qs.values(**{UNIT: F(area.unit_path(OutreachEvent))}, month=ExtractMonth("date"))
         .annotate(events=Count("pk"), participants=Sum("participants_total"))
         .order_by()
+    )
+    rows = rolled_up(
+        per_unit, keys={"report_key": area.breakdown_level}, group=["month"], sums=["events", "participants"]
     )
     by_month = {m: {"events": 0, "participants": 0} for m in range(1, 13)}
     by_unit: dict[int | None, dict[str, Any]] = defaultdict(lambda: {"outreach_events": 0, "outreach_participants": 0})
     for row in rows:
         by_month[row["month"]]["events"] += row["events"]
-        by_month[row["month"]]["participants"] += row["participants"] or 0
+        by_month[row["month"]]["participants"] += row["participants"]
         if area.breakdown_level:
             by_unit[row["report_key"]]["outreach_events"] += row["events"]
-            by_unit[row["report_key"]]["outreach_participants"] += row["participants"] or 0
+            by_unit[row["report_key"]]["outreach_participants"] += row["participants"]
     total = {
         "outreach_events": sum(m["events"] for m in by_month.values()),
         "outreach_participants": sum(m["participants"] for m in by_month.values()),
@@ -183,7 +229,9 @@ def daycare_figures(*, user: Any, area: ReportArea) -> Figures:
     without records) and ``daycare_days`` the number of days recorded. One GROUP BY date query.
     """
     qs = area.records(Attendance.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
-    rows = qs.values("date").annotate(present=Count("pk", filter=Q(present=True))).order_by()
+    # ``date`` (never null) rather than the id: the attendance indexes hold it, so the count needs
+    # no visit to the table.
+    rows = qs.values("date").annotate(present=Count("date", filter=Q(present=True))).order_by()
     per_month: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         per_month[row["date"].month].append(row["present"])
@@ -214,9 +262,11 @@ def survey_figures(*, user: Any, area: ReportArea) -> Figures:
         "children_special": Count("survey_year", filter=Q(has_category=True)),
         "children_at_risk": Count("survey_year", filter=Q(has_risk=True, has_category=False)),
     }
-    # Record counts add up, so one GROUP BY gives the breakdown and the totals (its sum): the
-    # year's records are read once.
-    by_unit = _grouped(qs, area.unit_key(SurveyRecord, area.breakdown_level or Unit.Level.COMMUNE), **aggregates)
+    # Record counts add up: one query per unit gives the breakdown and the totals (its sum), and
+    # the year's records are read once, in the order of the year index.
+    per_unit = qs.values(**{UNIT: F(area.unit_path(SurveyRecord))}).annotate(**aggregates).order_by()
+    rows = rolled_up(per_unit, keys={"report_key": area.breakdown_level}, sums=list(aggregates))
+    by_unit = {row.pop("report_key"): row for row in rows}
     total = {name: sum(row[name] for row in by_unit.values()) for name in aggregates}
     return Figures(total=total, by_unit=by_unit if area.breakdown_level else {})
 
