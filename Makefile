@@ -21,8 +21,8 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
 # What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope, the import pipeline
 # and the helpers they build on. Options live in pyproject.toml ([tool.mypy]).
 MYPY_TARGETS := \
-	accounts/scope.py accounts/services.py accounts/selectors.py accounts/downloads.py accounts/uploads.py \
-	accounts/archive.py accounts/tokens.py audit/access.py \
+	scope/core.py accounts/services.py accounts/selectors.py scope/downloads.py scope/uploads.py \
+	scope/archive.py accounts/tokens.py audit/access.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
 	cases/consent.py cases/consent_services.py cases/identifiers.py imports/kinds/child_consents.py \
@@ -42,7 +42,7 @@ MYPY_TARGETS := \
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 
-.PHONY: help run install test test-pg lint typecheck check messages bench
+.PHONY: help run install test test-pg lint layers typecheck check messages bench
 
 help:
 	@echo "make run       set up (first time) and start the system with demo data on http://$(HOST):$(PORT)/"
@@ -50,6 +50,7 @@ help:
 	@echo "make test-pg   run the test suite on PostgreSQL ($(TEST_PG_URL))"
 	@echo "make install   create $(VENV) and install the project with its development tools"
 	@echo "make lint      ruff check and ruff format --check"
+	@echo "make layers    check that imports point down the layers (docs/architecture.md)"
 	@echo "make typecheck mypy with django-stubs on services, selectors and scope"
 	@echo "make check     Django system checks and a check for missing migrations"
 	@echo "make messages  update and compile the translation catalogues"
@@ -98,6 +99,10 @@ test-pg:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import-linter contracts in pyproject.toml: an import that points up a layer fails.
+layers: install
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy $(MYPY_TARGETS)

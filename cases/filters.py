@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 
-from accounts.scoped_api import ScopedFilterSet
-from locations.models import Unit
 from locations.params import YearFilter
+from scope.api import ScopedFilterSet
+from scope.core import units_in_scope
 
 from .models import Case, Child, Incident
 
@@ -15,7 +15,7 @@ from .models import Case, Child, Incident
 class UnitCodeFilterMixin:
     def filter_unit(self, queryset, name, value):
         """Rows at or below the unit with this code, among the units the user may see."""
-        units = Unit.objects.visible_to(self.request.user).filter(code=value.strip())
+        units = units_in_scope(self.request.user).filter(code=value.strip())
         unit = units.first()
         return queryset.in_unit(unit) if unit else queryset.none()
 

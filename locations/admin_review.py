@@ -3,7 +3,7 @@
 Where a legacy commune was split, its records were attached to the first successor and
 flagged *to review*. Each row here is one possible successor of such a commune ("Xã Hòa
 Liên → Phường Liên Chiểu") with the number of records still to review; the action moves
-those records to the selected successor through ``locations.reform.records_move``.
+those records to the selected successor through ``scope.reform_moves.records_move``.
 Everything is limited to the user's scope: the communes, the counts and the moved records.
 """
 
@@ -21,10 +21,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoped_admin import ScopedModelAdmin
+from scope.admin import ScopedModelAdmin
+from scope.core import units_in_scope
+from scope.reform_moves import records_move
 
-from .models import Unit, UnitConversion
-from .reform import TrackedTable, records_move, reform_tracked_tables
+from .models import UnitConversion
+from .reform import TrackedTable, reform_tracked_tables
 
 
 def split_legacy_ids() -> QuerySet:
@@ -77,7 +79,7 @@ class SplitCommuneReviewAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The conversion table has no ``Scope``: an entry is visible when either end is.
-        visible = Unit.objects.visible_to(request.user).values("pk")
+        visible = units_in_scope(request.user).values("pk")
         return (
             super()
             .get_queryset(request)
