@@ -17,8 +17,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Sum
-from django.db.models.functions import ExtractMonth
+from django.db.models import Aggregate, Count, Expression, F, IntegerField, Q, QuerySet, Sum
+from django.db.models.functions import Cast, ExtractMonth
 
 from cases.models import Case, CaseTransition, CommuneStats, SurveyRecord
 from locations.models import Unit
@@ -196,8 +196,10 @@ def outreach_figures(*, user: Any, area: ReportArea) -> Figures:
     One query, by (unit, month), gives the totals, the breakdown and the months.
     """
     qs = area.records(OutreachEvent.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
+    # EXTRACT is a NUMERIC on PostgreSQL: grouping on an integer is cheaper.
+    month = Cast(ExtractMonth("date"), IntegerField())
     per_unit = (
-        qs.values(**{UNIT: F(area.unit_path(OutreachEvent))}, month=ExtractMonth("date"))
+        qs.values(**{UNIT: F(area.unit_path(OutreachEvent))}, month=month)
         .annotate(events=Count("pk"), participants=Sum("participants_total"))
         .order_by()
     )
