@@ -12,7 +12,7 @@ same; a distinct count of units (communes with a model) is a count of those per-
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet
@@ -25,7 +25,7 @@ from locations.models import Unit
 UNIT = "report_unit"
 
 
-def unit_key_sql(level: str | None, quote: Any) -> tuple[str, list[str]]:
+def unit_key_sql(level: str | None, quote: Callable[[str], str]) -> tuple[str, list[str]]:
     """SQL and parameters: the ``level`` unit a row of the per-unit query ``g`` falls in, ``u`` being its unit.
 
     The same rule as ``ReportArea.unit_key``: the unit itself at ``level``, else its stored ancestor
@@ -36,7 +36,7 @@ def unit_key_sql(level: str | None, quote: Any) -> tuple[str, list[str]]:
         return "NULL", []
     if level == Unit.Level.COMMUNE:
         return f"CASE WHEN u.{quote('level')} = %s THEN {unit} END", [level]
-    ancestor = quote(next(field.column for field in Unit._meta.concrete_fields if field.name == level))
+    ancestor = quote(next(field.attname for field in Unit._meta.concrete_fields if field.name == level))
     return f"CASE WHEN u.{quote('level')} = %s THEN {unit} ELSE u.{ancestor} END", [level]
 
 
