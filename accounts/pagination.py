@@ -19,7 +19,10 @@ class CappedCountPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         cap = int(getattr(settings, "ADMIN_COUNT_CAP", 1000))
-        # A count of a LIMIT subquery stops at the cap; the order does not change a count.
-        counted = self.object_list.order_by()[: cap + 1].count()
+        if hasattr(self.object_list, "order_by"):
+            # A count of a LIMIT subquery stops at the cap; the order does not change a count.
+            counted = self.object_list.order_by()[: cap + 1].count()
+        else:
+            counted = len(self.object_list)
         self.capped = counted > cap
         return min(counted, cap)

@@ -59,6 +59,7 @@ from .referrals import Referral
 from .resources import CaseResource, ChildSurveyResource, CommuneStatsResource
 from .selectors import child_duplicates
 from .services import case_save, case_transition, child_merge, child_save, related_record_save
+from .unit_indexed import UnitIndexedListMixin, child_search, searches_one_unit
 from .workflow import allowed_next, may_act
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
@@ -193,7 +194,7 @@ class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
 
 
 @admin.register(Child)
-class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
+class ChildAdmin(UnitIndexedListMixin, KindImportExportMixin, ServiceSavingAdmin):
     import_kind = "children"
     export_resource_class = ChildSurveyResource
     form = ChildAdminForm
@@ -291,7 +292,7 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        return queryset.search(term), False
+        return child_search(queryset, term, one_unit=searches_one_unit(request)), False
 
     def get_ordering(self, request):
         # Names that match a search cluster in name order, so walking the name index to find
@@ -453,7 +454,7 @@ class AttachmentInline(ScopedTabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
+class CaseAdmin(UnitIndexedListMixin, KindImportExportMixin, ServiceSavingAdmin):
     import_kind = "cases"
     export_resource_class = CaseResource
     form = CaseAdminForm

@@ -13,6 +13,7 @@ from locations.models import Unit
 from .ethnicity import ETHNICITY_CHOICES
 from .identifiers import awaiting_review_q, is_reviewer
 from .models import Category
+from .unit_indexed import in_unit_listed
 
 
 class UnitInScopeFilter(admin.SimpleListFilter):
@@ -66,7 +67,7 @@ class UnitInScopeFilter(admin.SimpleListFilter):
             # Not an id at all: the list's error flag (?e=1), as for any malformed filter.
             raise IncorrectLookupParameters(raw)
         unit = self.chosen_unit(request)
-        return queryset.in_unit(unit) if unit else queryset.none()
+        return in_unit_listed(queryset, unit) if unit else queryset.none()
 
 
 class CategoryFilter(admin.SimpleListFilter):

@@ -45,6 +45,7 @@ from .serializers import (
     WorkQueueSerializer,
 )
 from .services import case_save, case_transition, child_save
+from .unit_indexed import UnitIndexedViewSetMixin
 
 
 class FileNegotiation(DefaultContentNegotiation):
@@ -65,7 +66,7 @@ def _apply(instance, data: dict) -> dict:
     return m2m
 
 
-class ChildViewSet(ScopedViewSet):
+class ChildViewSet(UnitIndexedViewSetMixin, ScopedViewSet):
     """Children in the user's scope. Filters: ``unit`` (code), ``q``, ``category``, sex, ethnicity…"""
 
     queryset = (
@@ -136,7 +137,7 @@ class ChildViewSet(ScopedViewSet):
         return self._consent_answer(consent, status.HTTP_200_OK)
 
 
-class CaseViewSet(CaseTransferActions, ScopedViewSet):
+class CaseViewSet(UnitIndexedViewSetMixin, CaseTransferActions, ScopedViewSet):
     """Cases in the user's scope, with their steps; ``POST cases/{id}/transition/`` moves one."""
 
     queryset = (

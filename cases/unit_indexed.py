@@ -1,0 +1,109 @@
+"""Lists of children and cases that reach the unit indexes at millions of rows (PostgreSQL).
+
+The scope (``accounts.scope.unit_q``) keeps the rows recorded in one of the user's units *or*
+now in one of them, each through a subquery of units. PostgreSQL can only test such an OR row
+by row: it cannot use the unit indexes, guesses that most of the table qualifies, and walks
+the whole name or id index to fill one page of a commune (seconds at 5,000,000 children).
+``UnitIndexedListMixin`` (admin) and ``UnitIndexedViewSetMixin`` (API) add the same condition
+a second time with the unit ids written out: it removes no row of the scope and lets
+PostgreSQL read the unit indexes instead. A unit filter's choice is written out the same way
+(``in_unit_listed``).
+
+A name search of a user whose scope is one commune then reads that commune's rows and
+compares their names, instead of finding the name in the whole country through the trigram
+index and dropping the other communes (``child_search``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import CharField, Func, Q, QuerySet
+from django.http import HttpRequest
+
+from accounts.scope import is_unrestricted, model_scope, units_reached
+from locations.models import Unit
+from locations.text import fold
+
+# Past this many units (the whole country, a superuser) the ids are not written out: the
+# scope's subquery alone stays, as the list is most of the table anyway.
+MAX_LISTED_UNITS = 500
+
+
+def units_q(model: type, unit_ids: list[int]) -> Q:
+    """Rows of ``model`` recorded in one of ``unit_ids`` or now in one of them (as ``unit_q``)."""
+    scope = model_scope(model)
+    q = Q(**{f"{scope.unit}__in": unit_ids})
+    if scope.current:
+        q |= Q(**{f"{scope.current}__in": unit_ids})
+    return q
+
+
+def listed_ids(units: QuerySet[Unit]) -> list[int] | None:
+    """The ids of ``units``, or ``None`` past ``MAX_LISTED_UNITS``."""
+    ids = list(units.order_by().values_list("pk", flat=True)[: MAX_LISTED_UNITS + 1])
+    return None if len(ids) > MAX_LISTED_UNITS else ids
+
+
+def with_units_listed(queryset: QuerySet, request: HttpRequest) -> QuerySet:
+    """``queryset`` (already scoped) with the scope's units written out as well."""
+    ids = reached_unit_ids(request)
+    return queryset if ids is None else queryset.filter(units_q(queryset.model, ids))
+
+
+def searches_one_unit(request: HttpRequest) -> bool:
+    """Whether the user's scope is one unit (a commune): its name searches compare names."""
+    ids = reached_unit_ids(request)
+    return ids is not None and len(ids) == 1
+
+
+def reached_unit_ids(request: HttpRequest) -> list[int] | None:
+    """Ids of the units whose records the user reaches (read once per request); ``None``: unlisted."""
+    if not hasattr(request, "_reached_unit_ids"):
+        user = request.user
+        request._reached_unit_ids = None if is_unrestricted(user) else listed_ids(units_reached(user))
+    return request._reached_unit_ids
+
+
+def in_unit_listed(queryset: QuerySet, unit: Unit) -> QuerySet:
+    """``queryset.in_unit(unit)``, with the units written out as well (see the module)."""
+    queryset = queryset.in_unit(unit)
+    ids = listed_ids(Unit.objects.at_or_below(unit))
+    return queryset if ids is None else queryset.filter(units_q(queryset.model, ids))
+
+
+class Unindexed(Func):
+    """The same text, as an expression no index is built on (``name || ''``)."""
+
+    template = "(%(expressions)s || '')"
+    output_field = CharField()
+
+
+def child_search(queryset: QuerySet, term: str, *, one_unit: bool) -> QuerySet:
+    """``ChildQuerySet.search``; within one unit, names are compared on that unit's rows.
+
+    A condition the trigram index cannot serve is also one PostgreSQL expects few rows from,
+    so it reads the unit's rows through the unit index and sorts the matches, whatever the
+    name's frequency in the rest of the country.
+    """
+    term = term.strip()
+    if not one_unit or not term or term.isdigit():
+        return queryset.search(term)
+    # As ChildQuerySet.search for a name: the folded name contains the text, or the reference is it.
+    return queryset.alias(name_compared=Unindexed("name_folded")).filter(
+        Q(name_compared__contains=fold(term)) | Q(child_ref=term)
+    )
+
+
+class UnitIndexedListMixin:
+    """For a ``ScopedModelAdmin``: the scope's units written out in every queryset (see the module)."""
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return with_units_listed(super().get_queryset(request), request)  # type: ignore[misc]
+
+
+class UnitIndexedViewSetMixin:
+    """For a ``ScopedViewSet``: the scope's units written out in every queryset (see the module)."""
+
+    def get_queryset(self) -> Any:
+        return with_units_listed(super().get_queryset(), self.request)  # type: ignore[misc]
