@@ -21,8 +21,8 @@ TEST_PG_URL ?= postgres://postgres@127.0.0.1:5432/cpmis
 # What `make typecheck` runs mypy (with django-stubs) on: services, selectors, scope, the import pipeline
 # and the helpers they build on. Options live in pyproject.toml ([tool.mypy]).
 MYPY_TARGETS := \
-	accounts/scope.py accounts/services.py accounts/selectors.py accounts/downloads.py accounts/uploads.py \
-	accounts/archive.py accounts/tokens.py audit/access.py \
+	scope/core.py accounts/services.py accounts/selectors.py scope/downloads.py scope/uploads.py \
+	scope/archive.py accounts/tokens.py audit/access.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
 	cases/consent.py cases/consent_services.py cases/identifiers.py imports/kinds/child_consents.py \

@@ -5,9 +5,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from scope.admin import ScopedModelAdmin, add_validation_error
+
 from .models import User
 from .roles import Role
-from .scoped_admin import ScopedModelAdmin, add_validation_error
 from .selectors import users_manageable
 from .services import user_check_grant, user_may_grant, user_save
 

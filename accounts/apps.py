@@ -1,5 +1,4 @@
 from django.apps import AppConfig, apps
-from django.core import checks
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -11,9 +10,6 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         # After every migrate, so permissions of models added later reach the roles.
         post_migrate.connect(_sync_roles, dispatch_uid="accounts.role_groups_sync")
-        from .downloads import check_file_fields
-
-        checks.register(check_file_fields)
 
 
 def _sync_roles(sender, using="default", **kwargs) -> None:

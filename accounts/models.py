@@ -8,8 +8,9 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .roles import Role
-from .scope import Scope, ScopedQuerySet
+from scope.core import Scope, ScopedQuerySet
+
+from .roles import OWNER_SCOPED_ROLES, Role
 
 
 # A named subclass, because migrations serialise this manager (use_in_migrations). The django-stubs
@@ -53,6 +54,11 @@ class User(AbstractUser):
             ("export_data", _("Can export data")),
             ("restore_archived", _("Can list and restore archived records")),
         ]
+
+    @property
+    def sees_only_own_records(self) -> bool:
+        """Whether scope narrows this user further, to the rows they reported (``Scope.owner``)."""
+        return self.role in OWNER_SCOPED_ROLES
 
     def __str__(self) -> str:
         full = self.get_full_name()

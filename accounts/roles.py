@@ -1,7 +1,7 @@
 """The six roles, in one declarative table.
 
 A role says *what* a user may do (Django groups and model permissions); the user's unit
-says *which rows* (see ``accounts.scope``). The groups are rebuilt from this table after
+says *which rows* (see ``scope.core``). The groups are rebuilt from this table after
 every ``migrate``, so a new model's permissions reach the roles without a hand edit.
 """
 

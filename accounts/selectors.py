@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from scope.core import is_unrestricted
+
 from .models import User
 from .roles import Role, role_outranks
-from .scope import is_unrestricted
 
 
 def users_manageable(*, user: Any) -> QuerySet[User]:

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from locations.models import Unit
+from scope.core import OutOfScope, ensure_in_scope, is_unrestricted, not_found_message
 
 from .models import User
 from .roles import ROLE_EXTRA_PERMISSIONS, ROLE_PERMISSIONS, Role, role_can_grant
-from .scope import OutOfScope, ensure_in_scope, is_unrestricted, not_found_message
 from .selectors import users_manageable
 
 

@@ -1,12 +1,9 @@
 """The access log's one entry point: ``record_access``.
 
-A model whose rows hold a child's or a case's personal data says how a row reaches them::
-
-    class CaseNote(models.Model):
-        personal_data = PersonalData(child="case__child", case="case")
-
-The scoped admin and API bases, exports, downloads and generated documents then call
-``record_access(request, action=..., objects=...)`` with what they showed. Within a request
+A model whose rows hold a child's or a case's personal data says how a row reaches them
+(``scope.reads.PersonalData``). The scoped admin and API bases and downloads reach this function
+through ``scope.reads.record_read``, where this app registers it; exports and generated documents
+call ``record_access(request, action=..., objects=...)`` with what they showed. Within a request
 the events are collected on the request and written by ``AccessLogMiddleware`` in one
 ``bulk_create`` when the response leaves, so a list of 50 children costs one write. Called
 without the middleware (a management command, a test's bare request) it writes at once.
@@ -16,11 +13,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
 from django.utils import timezone
+
+from scope.reads import PersonalData, personal_data
 
 # Attribute set on the (Django) request by the middleware; its presence means "collect".
 PENDING_ATTR = "_access_events"
@@ -28,43 +26,9 @@ PENDING_ATTR = "_access_events"
 BULK_BATCH = 2000
 
 
-@dataclass(frozen=True)
-class PersonalData:
-    """How a row of a model reaches the child and the case whose personal data it shows.
-
-    ``child`` and ``case`` are lookup paths from the row (``"pk"`` for the child or case
-    itself, ``"case__child"`` for a case note); either may be ``None``.
-    """
-
-    child: str | None = None
-    case: str | None = None
-
-
-class Action:
-    VIEW = "view"
-    LIST = "list"
-    SEARCH = "search"
-    EXPORT = "export"
-    DOWNLOAD = "download"
-    PRINT = "print"
-    API = "api"
-
-
 class Outcome:
     OK = "ok"
     REFUSED = "refused"
-
-
-def personal_data(model: type[models.Model]) -> PersonalData | None:
-    """The ``PersonalData`` a model declares, ``None`` when its rows are not personal."""
-    declared = getattr(model, "personal_data", None)
-    if declared is not None and not isinstance(declared, PersonalData):
-        raise TypeError(f"{model.__name__}.personal_data must be a PersonalData")
-    return declared
-
-
-def is_personal(model: type[models.Model]) -> bool:
-    return personal_data(model) is not None
 
 
 def record_access(

@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.contrib.admin.options import ActionLocation
 from django.http import HttpRequest
 
-from accounts.scoped_admin import ScopedModelAdmin
+from scope.admin import ScopedModelAdmin
 
 from .models import AccessEvent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoped_api import ScopedReadOnlyViewSet
+from scope.api import ScopedReadOnlyViewSet
 
 from .filters import AccessEventFilter
 from .models import AccessEvent

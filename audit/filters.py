@@ -2,7 +2,7 @@
 
 import django_filters
 
-from accounts.scoped_api import ScopedFilterSet
+from scope.api import ScopedFilterSet
 
 from .models import AccessEvent
 

@@ -11,9 +11,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import Scope, ScopedQuerySet, is_unrestricted, with_archived
+from scope.core import Scope, ScopedQuerySet, is_unrestricted, with_archived
+from scope.reads import Action
 
-from .access import Action, Outcome
+from .access import Outcome
 
 
 class AccessEventQuerySet(ScopedQuerySet["AccessEvent"]):
@@ -39,7 +40,7 @@ def subject_models() -> dict[str, type[models.Model]]:
     """``{"child_id": Child, "case_id": Case}``: the models whose own rows are the subjects."""
     from django.apps import apps
 
-    from .access import personal_data
+    from scope.reads import personal_data
 
     found: dict[str, type[models.Model]] = {}
     for model in apps.get_models():

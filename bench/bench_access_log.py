@@ -92,8 +92,8 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    import accounts.scoped_admin
-    import accounts.scoped_api
+    import scope.admin
+    import scope.api
 
     setup_test_environment()
     user = fill(args.children)
@@ -103,13 +103,13 @@ def main() -> None:
     result: dict[str, object] = {"children": args.children, "runs": args.runs}
     for name, url in pages.items():
         result[f"{name}_queries_with_log"], result[f"{name}_ms_with_log"] = measure(client, url, args.runs)
-    real = accounts.scoped_admin.record_access
-    accounts.scoped_admin.record_access = accounts.scoped_api.record_access = lambda *a, **k: None
+    real = scope.admin.record_access
+    scope.admin.record_access = scope.api.record_access = lambda *a, **k: None
     try:
         for name, url in pages.items():
             result[f"{name}_queries_without_log"], result[f"{name}_ms_without_log"] = measure(client, url, args.runs)
     finally:
-        accounts.scoped_admin.record_access = accounts.scoped_api.record_access = real
+        scope.admin.record_access = scope.api.record_access = real
     print(json.dumps(result))
 
 

@@ -1,6 +1,6 @@
 """Admin of children, survey records, commune statistics and cases, in Vietnamese.
 
-Every admin and inline is scoped (``accounts.scoped_admin``); saves go through
+Every admin and inline is scoped (``scope.admin``); saves go through
 ``cases.services``. Sensitive fields are shown only to users with
 ``accounts.view_personal_data``.
 """
@@ -20,9 +20,9 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoped_admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, add_validation_error
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
+from scope.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, add_validation_error
 
 from . import admin_assignment as assignment_admin
 from . import admin_filters as f

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.scope import is_unrestricted, units_reached
+from scope.core import is_unrestricted, units_reached
 
 from .assignment import ASSIGNABLE_ROLES, case_assign
 from .models import Case

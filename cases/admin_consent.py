@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest
 
-from accounts.scoped_admin import ScopedTabularInline
+from scope.admin import ScopedTabularInline
 
 from .consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
 from .consent_services import consent_check_open, consent_save

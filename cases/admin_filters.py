@@ -7,8 +7,8 @@ from django.contrib.admin.options import IncorrectLookupParameters
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import user_unit
 from locations.models import Unit
+from scope.core import units_in_scope, user_unit
 
 from .ethnicity import ETHNICITY_CHOICES
 from .identifiers import awaiting_review_q, is_reviewer
@@ -35,14 +35,12 @@ class UnitInScopeFilter(admin.SimpleListFilter):
         if not hasattr(self, "_chosen"):
             raw = self.value() or ""
             self._chosen = (
-                Unit.objects.visible_to(request.user).filter(pk=int(raw)).first()
-                if raw.isdigit() and len(raw) < 10
-                else None
+                units_in_scope(request.user).filter(pk=int(raw)).first() if raw.isdigit() and len(raw) < 10 else None
             )
         return self._chosen
 
     def lookups(self, request, model_admin):
-        scope = Unit.objects.visible_to(request.user)
+        scope = units_in_scope(request.user)
         chosen = self.chosen_unit(request)
         columns = ("pk", "code", "name", "level", "edition", "parent_id")
         if chosen is None:

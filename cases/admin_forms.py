@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoped_admin import add_validation_error
+from scope.admin import add_validation_error
 
 from .case_forms import FORM_SECTIONS
 from .identifiers import identifiers_check, identifiers_hold, identifiers_show

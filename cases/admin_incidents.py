@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from accounts.scoped_admin import ScopedModelAdmin, ScopedStackedInline
+from scope.admin import ScopedModelAdmin, ScopedStackedInline
 
 from .incident_services import incident_save
 from .incidents import AbuseForm, AbuseSetting, Incident

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline
+from scope.admin import ScopedModelAdmin, ScopedTabularInline
 
 from .referral_services import REFERRAL_TRANSITIONS, referral_send, referral_set_status
 from .referrals import Referral, ReferralStep

@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import OutOfScope, units_reached
-from accounts.scoped_admin import ScopedModelAdmin, add_validation_error
 from locations.models import Unit
+from scope.admin import ScopedModelAdmin, add_validation_error
+from scope.core import OutOfScope, units_reached
 
 from .models import Case
 from .transfer_services import transfer_accept, transfer_cancel, transfer_reject, transfer_request

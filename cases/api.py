@@ -18,9 +18,10 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from accounts.models import User
-from accounts.scoped_api import ScopedAPIView, ScopedViewSet, raise_as_api_error
-from audit.access import Action, record_access
+from audit.access import record_access
 from documents.render import DocumentFormatError
+from scope.api import ScopedAPIView, ScopedViewSet, raise_as_api_error
+from scope.reads import Action
 
 from . import identifiers
 from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet

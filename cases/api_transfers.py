@@ -19,8 +19,8 @@ from rest_framework.exceptions import NotFound, PermissionDenied, ValidationErro
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from accounts.scope import OutOfScope, units_reached
-from accounts.scoped_api import ScopedReadOnlyViewSet, raise_as_api_error
+from scope.api import ScopedReadOnlyViewSet, raise_as_api_error
+from scope.core import OutOfScope, units_reached
 
 from .models import Case
 from .referral_services import referral_send, referral_set_status

@@ -15,7 +15,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.scope import OutOfScope, ensure_in_scope
+from scope.core import OutOfScope, ensure_in_scope
 
 from . import history
 from .models import Case, ChangeRecord

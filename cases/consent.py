@@ -17,11 +17,11 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable
-from accounts.downloads import ProtectedFileField
-from accounts.scope import Scope, ScopedQuerySet
-from accounts.uploads import RandomName, validate_document
-from audit.access import PersonalData
+from scope.archive import Archivable
+from scope.core import Scope, ScopedQuerySet
+from scope.downloads import ProtectedFileField
+from scope.reads import PersonalData
+from scope.uploads import RandomName, validate_document
 
 if TYPE_CHECKING:
     from .models import Child

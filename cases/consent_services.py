@@ -16,7 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import ensure_in_scope
+from scope.core import ensure_in_scope
 
 from . import history
 from .consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken

@@ -17,9 +17,9 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.scope import with_archived
 from locations.models import REFORM_DATE, Unit
 from locations.succession import unit_on
+from scope.core import with_archived
 
 from .consent import Consent
 from .consent_services import consent_record
@@ -321,7 +321,7 @@ def reset(*, province: Unit, users: dict[str, Any], stdout) -> None:
 
 def _transfers_and_referrals(*, receiving: Unit | None, today: dt.date, officers: list[Any]) -> None:
     """A pending transfer to the demo current commune, and referrals (one open and due in two days)."""
-    from accounts.scope import units_reached
+    from scope.core import units_reached
 
     from .consent import Consent
     from .referral_services import referral_send, referral_set_status

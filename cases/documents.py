@@ -289,7 +289,8 @@ def case_document_file(*, case: Case, form: str, fmt: str, user: Any, request: A
     document = case_document(case=case, form=form)
     rendered = render_document(document, fmt=fmt, user=user, record=case)
     if request is not None:
-        from audit.access import Action, record_access
+        from audit.access import record_access
+        from scope.reads import Action
 
         record_access(request, action=Action.PRINT, objects=[case])
     return rendered

@@ -5,9 +5,9 @@ from __future__ import annotations
 import django_filters
 from django.utils import timezone
 
-from accounts.scoped_api import ScopedFilterSet
-from locations.models import Unit
 from locations.params import YearFilter
+from scope.api import ScopedFilterSet
+from scope.core import units_in_scope
 
 from .models import Case, Child, Incident
 from .unit_indexed import child_search, in_unit_listed, searches_one_unit
@@ -29,7 +29,7 @@ def with_category(queryset, field: str, code: str):
 class UnitCodeFilterMixin:
     def filter_unit(self, queryset, name, value):
         """Rows at or below the unit with this code, among the units the user may see."""
-        units = Unit.objects.visible_to(self.request.user).filter(code=value.strip())
+        units = units_in_scope(self.request.user).filter(code=value.strip())
         unit = units.first()
         return in_unit_listed(queryset, unit) if unit else queryset.none()
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
-from accounts.scope import is_unrestricted
+from scope.core import is_unrestricted
 
 from .models import Child
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import ensure_in_scope
+from scope.core import ensure_in_scope
 
 from .incidents import AbuseForm, Incident
 from .workflow import may_act

@@ -15,8 +15,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import Scope, ScopedQuerySet
-from audit.access import PersonalData
+from scope.core import Scope, ScopedQuerySet
+from scope.reads import PersonalData
 
 if TYPE_CHECKING:
     from .models import Child

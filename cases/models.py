@@ -11,14 +11,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable, archived_index
-from accounts.downloads import ProtectedFileField
-from accounts.scope import Scope, ScopedQuerySet
-from accounts.uploads import RandomName, validate_document
-from audit.access import PersonalData
 from locations.fields import NameField
 from locations.models import ReformTracked
 from locations.text import fold, nfc
+from scope.archive import Archivable, archived_index
+from scope.core import Scope, ScopedQuerySet
+from scope.downloads import ProtectedFileField
+from scope.reads import PersonalData
+from scope.uploads import RandomName, validate_document
 
 from .deadlines import intervention_due
 from .ethnicity import ETHNICITY_CHOICES

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Role
-from accounts.scope import is_unrestricted, units_reached
+from scope.core import is_unrestricted, units_reached
 
 from .models import Case, SupportPlan
 from .referrals import Referral

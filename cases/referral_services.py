@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import ensure_in_scope
+from scope.core import ensure_in_scope
 
 from . import history
 from .consent import may_share_without_consent

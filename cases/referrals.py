@@ -10,8 +10,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import Scope, ScopedQuerySet
-from audit.access import PersonalData
+from scope.core import Scope, ScopedQuerySet
+from scope.reads import PersonalData
 
 
 class Referral(models.Model):

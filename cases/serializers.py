@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
-from accounts import scoped_api
-from accounts.scoped_api import ScopedSlugRelatedField
 from locations.models import Unit
+from scope import api as scoped_api
+from scope.api import ScopedSlugRelatedField
 
 from .consent import Consent
 from .identifiers import HELD_FIELDS

@@ -14,8 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scope import ensure_in_scope
 from locations.models import Unit
+from scope.core import ensure_in_scope
 
 from . import history, identifiers
 from .assignment import assignee_check, default_assignee

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scope import OutOfScope, ensure_in_scope, units_reached
 from locations.models import Unit
+from scope.core import OutOfScope, ensure_in_scope, units_reached
 
 from . import history
 from .consent import may_share_without_consent, sharing_check

@@ -13,8 +13,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import Scope, ScopedQuerySet, is_unrestricted, units_reached
-from audit.access import PersonalData
+from scope.core import Scope, ScopedQuerySet, is_unrestricted, units_reached
+from scope.reads import PersonalData
 
 
 class TransferQuerySet(ScopedQuerySet["Transfer"]):
@@ -26,7 +26,7 @@ class TransferQuerySet(ScopedQuerySet["Transfer"]):
         what it sent after the case has left.
         """
         own = super().visible_to(user)
-        if is_unrestricted(user) or getattr(user, "role", None) in _owner_scoped_roles():
+        if is_unrestricted(user) or getattr(user, "sees_only_own_records", False):
             # Everything, or (a collaborator) only the transfers of the cases they reported.
             return own
         reached = units_reached(user).values("pk")
@@ -38,12 +38,6 @@ class TransferQuerySet(ScopedQuerySet["Transfer"]):
 
     def pending(self) -> Self:
         return self.filter(status=Transfer.Status.PENDING)
-
-
-def _owner_scoped_roles() -> set[str]:
-    from accounts.roles import OWNER_SCOPED_ROLES
-
-    return {str(r) for r in OWNER_SCOPED_ROLES}
 
 
 class Transfer(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.roles import Role
-from accounts.scope import is_unrestricted
+from scope.core import is_unrestricted
 
 from .models import Case
 

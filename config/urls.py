@@ -31,7 +31,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     # Stored files leave only through the protected download view; MEDIA_URL is never served.
-    path("files/", include("accounts.downloads")),
+    path("files/", include("scope.downloads")),
 ]
 
 admin.site.site_header = _("Child protection information system")

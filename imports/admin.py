@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoped_admin import ScopedModelAdmin
+from scope.admin import ScopedModelAdmin
 
 from .files import errors_csv
 from .forms import UploadForm

@@ -23,7 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import path, reverse
 
-from audit.access import Action, record_access
+from audit.access import record_access
+from scope.reads import Action
 
 from .files import export_file, template_file
 from .services import IMPORT_PERMISSION

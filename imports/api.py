@@ -20,7 +20,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoped_api import ScopedReadOnlyViewSet, raise_as_api_error
+from scope.api import ScopedReadOnlyViewSet, raise_as_api_error
 
 from .files import errors_csv
 from .models import ImportJob

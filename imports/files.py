@@ -14,8 +14,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from accounts.scope import units_in_scope
 from locations.models import Unit
+from scope.core import units_in_scope
 
 from .kinds import get_spec
 

@@ -8,9 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.downloads import ProtectedFileField
-from accounts.scope import Scope, ScopedQuerySet
-from accounts.uploads import RandomName
+from scope.core import Scope, ScopedQuerySet
+from scope.downloads import ProtectedFileField
+from scope.uploads import RandomName
 
 
 class Kind(models.TextChoices):

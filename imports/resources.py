@@ -12,7 +12,7 @@ from typing import Any
 
 from import_export.fields import Field
 
-from accounts.scoped_resources import ScopedResource
+from scope.resources import ScopedResource
 
 
 def cell(value: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.scoped_api import ScopedModelSerializer
+from scope.api import ScopedModelSerializer
 
 from .models import ImportJob, Kind
 

@@ -19,7 +19,7 @@ from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.scope import ensure_in_scope, user_unit
+from scope.core import ensure_in_scope, user_unit
 
 from .kinds import SPECS
 from .models import ImportJob

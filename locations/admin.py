@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoped_admin import ScopedModelAdmin, ScopedTabularInline
+from scope.admin import ScopedModelAdmin, ScopedTabularInline
 
 from .models import Unit, UnitConversion
 

@@ -21,9 +21,10 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from accounts.scoped_admin import ScopedModelAdmin
+from scope.admin import ScopedModelAdmin
+from scope.core import units_in_scope
 
-from .models import Unit, UnitConversion
+from .models import UnitConversion
 from .reform import TrackedTable, records_move, reform_tracked_tables
 
 
@@ -77,7 +78,7 @@ class SplitCommuneReviewAdmin(ScopedModelAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         # The conversion table has no ``Scope``: an entry is visible when either end is.
-        visible = Unit.objects.visible_to(request.user).values("pk")
+        visible = units_in_scope(request.user).values("pk")
         return (
             super()
             .get_queryset(request)

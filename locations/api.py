@@ -1,7 +1,7 @@
 from django.db.models import Prefetch
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoped_api import ScopedReadOnlyViewSet
+from scope.api import ScopedReadOnlyViewSet
 
 from .filters import UnitFilter
 from .models import Unit, UnitConversion

@@ -1,6 +1,6 @@
 import django_filters
 
-from accounts.scoped_api import ScopedFilterSet
+from scope.api import ScopedFilterSet
 
 from .models import Unit
 from .text import fold

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from .text import fold
-
-if TYPE_CHECKING:
-    from accounts.models import User
 
 # The 2025 reform: legacy units end the day before current ones start.
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -46,16 +43,6 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         if not text:
             return self
         return self.filter(Q(code__startswith=text) | Q(name_folded__contains=fold(text)))
-
-    def visible_to(self: UnitQuerySet, user: User) -> UnitQuerySet:
-        """The units a user may pick or see: their own unit and everything below it.
-
-        Units are reference data, but choosing a unit is choosing a scope, so the same
-        rule as for records applies. See ``accounts.scope``.
-        """
-        from accounts.scope import units_in_scope
-
-        return self & units_in_scope(user)
 
 
 class Unit(models.Model):

@@ -219,7 +219,7 @@ def records_move(*, records: Iterable[ReformTracked], to: Unit, user: Any) -> li
     with the number of records, except those ``ensure_in_scope`` makes per record for a
     user who is not a superuser.
     """
-    from accounts.scope import ensure_in_scope, not_found_message, units_in_scope
+    from scope.core import ensure_in_scope, not_found_message, units_in_scope
 
     records = list(records)
     if not units_in_scope(user).filter(pk=to.pk).exists():

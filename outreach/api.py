@@ -12,7 +12,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoped_api import ScopedViewSet
+from scope.api import ScopedViewSet
 
 from . import services
 from .filters import OutreachEventFilter

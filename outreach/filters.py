@@ -6,10 +6,10 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoped_api import ScopedFilterSet
 from locations.params import YearFilter
 from programs.filters import UnitCodeFilter
 from programs.models import ProtectionModel
+from scope.api import ScopedFilterSet
 
 from .models import OutreachEvent
 

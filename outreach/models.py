@@ -10,11 +10,11 @@ from django.db import models
 from django.db.models import Count, F, Q, Sum
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable, archived_index
-from accounts.downloads import ProtectedFileField
-from accounts.scope import Scope, ScopedQuerySet
-from accounts.uploads import RandomName, validate_document
 from locations.models import ReformTracked
+from scope.archive import Archivable, archived_index
+from scope.core import Scope, ScopedQuerySet
+from scope.downloads import ProtectedFileField
+from scope.uploads import RandomName, validate_document
 
 
 class OutreachEventQuerySet(ScopedQuerySet["OutreachEvent"]):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rest_framework import serializers
 
 # The module, not the class: the walker checks every serializer class a module holds, bases included.
-from accounts import scoped_api
+from scope import api as scoped_api
 
 from .models import EventAttachment, OutreachEvent
 

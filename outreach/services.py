@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db import transaction
 
-from accounts.scope import ensure_in_scope
+from scope.core import ensure_in_scope
 
 from .models import EventAttachment, OutreachEvent
 

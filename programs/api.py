@@ -15,8 +15,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoped_api import ScopedViewSet
 from locations.params import parse_year
+from scope.api import ScopedViewSet
 
 from . import services
 from .filters import AttendanceFilter, ProtectionModelFilter

@@ -19,8 +19,8 @@ from typing import Any
 from django.utils import timezone
 
 from accounts.roles import Role
-from accounts.scope import with_archived
 from locations.models import REFORM_DATE, Unit
+from scope.core import with_archived
 
 from . import services
 from .models import Attendance, Enrolment, ModelMember, ProtectionModel

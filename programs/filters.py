@@ -12,10 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import unit_q
-from accounts.scoped_api import ScopedFilterSet
-from locations.models import Unit
 from locations.params import YearFilter
+from scope.api import ScopedFilterSet
+from scope.core import unit_q, units_in_scope
 
 from .models import Attendance, ProtectionModel
 
@@ -24,7 +23,7 @@ class UnitCodeFilter(django_filters.CharFilter):
     """Records at or below the unit(s) with this statistics code (or id), among the units the user sees.
 
     A code may name a legacy and a current unit; both are taken. Records of legacy units that
-    converted into a named current unit are included (see ``accounts.scope.unit_q``).
+    converted into a named current unit are included (see ``scope.core.unit_q``).
     """
 
     def filter(self, qs: QuerySet, value: Any) -> QuerySet:
@@ -32,7 +31,7 @@ class UnitCodeFilter(django_filters.CharFilter):
         if not value:
             return qs
         user = getattr(self.parent.request, "user", None)
-        units = list(Unit.objects.visible_to(user).filter(code=value)) if value.isdigit() else []
+        units = list(units_in_scope(user).filter(code=value)) if value.isdigit() else []
         if not units:
             return qs.none()
         return qs.filter(reduce(or_, (unit_q(qs.model, unit) for unit in units)))

@@ -11,11 +11,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from accounts.archive import Archivable, archived_index
-from accounts.scope import Scope, ScopedQuerySet
-from audit.access import PersonalData
 from locations.fields import NameField
 from locations.models import ReformTracked
+from scope.archive import Archivable, archived_index
+from scope.core import Scope, ScopedQuerySet
+from scope.reads import PersonalData
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework import serializers
 
 # The module, not the class: the walker checks every serializer class a module holds, bases included.
-from accounts import scoped_api
+from scope import api as scoped_api
 
 from .models import Attendance, ModelMember, ProtectionModel
 

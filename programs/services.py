@@ -16,8 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from accounts.scope import ensure_in_scope
 from locations.models import Unit
+from scope.core import ensure_in_scope
 
 from .models import Attendance, Enrolment, ModelChange, ModelMember, ProtectionModel
 

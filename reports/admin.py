@@ -17,7 +17,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.scoped_admin import ScopedModelAdmin
+from scope.admin import ScopedModelAdmin
 
 from .abuse import abuse_report
 from .abuse_tables import abuse_charts, abuse_content, abuse_filename, abuse_heading, abuse_tables

@@ -10,7 +10,7 @@ from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from accounts.scoped_api import ScopedAPIView
+from scope.api import ScopedAPIView
 
 from .abuse import abuse_report
 from .area import ReportArea, ReportRequestError, ReportUnitNotFound, resolve_area

@@ -17,10 +17,10 @@ from django.db import models
 from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.utils.translation import gettext as _
 
-from accounts.scope import ScopedQuerySet, is_unrestricted, model_scope, user_unit
 from locations.models import REFORM_DATE, Unit, UnitQuerySet
 from locations.params import parse_year as parse_year_param
 from locations.resolve import level_for_code, normalise_code
+from scope.core import ScopedQuerySet, is_unrestricted, model_scope, units_in_scope, user_unit
 
 # The level a report breaks down into, by the level (and structure) of the unit it covers.
 BREAKDOWN_LEVEL: dict[tuple[str, str], str] = {
@@ -184,7 +184,7 @@ def resolve_area(*, user: Any, unit_code: Any, year: Any, edition: str | None = 
             _("“%(value)s” is not a unit code (2 digits for a province, 3 for a district, 5 for a commune).")
             % {"value": unit_code}
         )
-    candidates = Unit.objects.visible_to(user).filter(code=code, level=level)
+    candidates = units_in_scope(user).filter(code=code, level=level)
     if edition:
         candidates = candidates.filter(edition=edition)
     unit = _best_for_year(list(candidates), year_value)

@@ -13,12 +13,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoped_api import ScopedFilterSet
 from cases.models import Case, Category, SurveyRecord
 from locations.models import Unit
 from locations.params import YearFilter
 from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
+from scope.api import ScopedFilterSet
 
 
 class DateInput(forms.DateInput):

@@ -8,9 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import is_unrestricted
 from locations.models import Unit
 from locations.params import MAX_YEAR, MIN_YEAR
+from scope.core import is_unrestricted, units_in_scope
 
 
 def unit_choices(user: Any) -> list[tuple[str, str]]:
@@ -19,7 +19,7 @@ def unit_choices(user: Any) -> list[tuple[str, str]]:
     Superusers pick among provinces and districts (a commune by its code in the address), so the
     page does not list ten thousand communes.
     """
-    units = Unit.objects.visible_to(user)
+    units = units_in_scope(user)
     if is_unrestricted(user):
         units = units.exclude(level=Unit.Level.COMMUNE)
     choices: list[tuple[str, str]] = [("", str(_("My unit")) if not is_unrestricted(user) else str(_("Whole country")))]

@@ -15,10 +15,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scope import user_unit
-from audit.access import Action, record_access
+from audit.access import record_access
 from cases.models import Case, Referral, Transfer
 from cases.queue import KEYS, QUEUE_LABELS, has_queue, work_queue
+from scope.core import user_unit
+from scope.reads import Action
 
 from .area import ReportArea
 from .selectors import case_figures

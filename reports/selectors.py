@@ -17,11 +17,11 @@ from typing import TYPE_CHECKING, Any, TypedDict, cast
 from django.db.models import Aggregate, Count, Expression, F, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
 
-from accounts.scope import ScopedQuerySet
 from cases.models import Case, CommuneStats, SurveyRecord, closed_during_q
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import Attendance, ProtectionModel
+from scope.core import ScopedQuerySet
 
 from .area import ReportArea
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.scope import Scope
+from scope.core import Scope
 
 PROJECT_APPS = ["locations", "accounts", "cases", "programs", "outreach", "imports", "reports", "audit"]
 

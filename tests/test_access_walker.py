@@ -12,8 +12,8 @@ from django.contrib import admin
 from django.urls import NoReverseMatch, reverse
 from rest_framework.test import APIClient
 
-from audit.access import is_personal
 from audit.models import AccessEvent
+from scope.reads import is_personal
 
 from .registry import url_views
 from .scope_world import BUILDERS

@@ -79,7 +79,7 @@ def test_the_sign_in_page_has_the_policy_too(client):
 
 
 def test_downloads_keep_their_own_sandbox_policy(cast, client_for, units, settings, tmp_path):
-    from accounts.downloads import download_url
+    from scope.downloads import download_url
     from tests.scope_world import build_case_attachment
 
     settings.MEDIA_ROOT = tmp_path

@@ -16,8 +16,8 @@ from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from accounts.scope import is_archivable
-from audit.access import is_personal
+from scope.core import is_archivable
+from scope.reads import is_personal
 
 from .registry import url_views
 from .scope_world import BUILDERS

@@ -14,15 +14,15 @@ from rest_framework.relations import RelatedField
 from rest_framework.views import APIView
 
 from accounts.roles import ROLE_PERMISSIONS
-from accounts.scoped_admin import ScopedInline, ScopedModelAdmin
-from accounts.scoped_api import (
+from scope.admin import ScopedInline, ScopedModelAdmin
+from scope.api import (
     ScopedAPIView,
     ScopedFilterSet,
     ScopedRelatedField,
     ScopedSlugRelatedField,
     ScopedViewSetMixin,
 )
-from accounts.scoped_resources import ScopedResource
+from scope.resources import ScopedResource
 
 from .registry import PROJECT_APPS, project_classes, scoped_models, url_views
 from .scope_world import BUILDERS
@@ -86,7 +86,7 @@ def test_every_scoped_model_has_an_admin_or_is_reached_through_one():
 
 def test_every_file_field_is_served_by_the_protected_view_only():
     """Each file field links to the download view (scope, permission) and lives on a scoped model."""
-    from accounts.downloads import ProtectedFileField, check_file_fields, project_file_fields
+    from scope.downloads import ProtectedFileField, check_file_fields, project_file_fields
 
     fields = project_file_fields()
     assert fields, "no file field found"

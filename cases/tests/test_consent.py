@@ -8,10 +8,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.scope import OutOfScope
 from cases.consent import Consent, sharing_check, sharing_consent_given
 from cases.consent_services import consent_record, consent_withdraw
 from cases.models import ChangeRecord
+from scope.core import OutOfScope
 
 from .factories import ChildFactory, ConsentFactory
 
@@ -156,7 +156,7 @@ def test_other_purposes_do_not_allow_sharing(cast, child):
 
 
 def test_an_archived_consent_does_not_allow_sharing(cast, child):
-    from accounts.archive import record_archive
+    from scope.archive import record_archive
 
     consent = record(child, cast.commune)
     record_archive(record=consent, user=cast.commune)

@@ -134,7 +134,7 @@ def test_a_bad_withdrawal_is_400_on_the_field(client_for, cast, child, body):
 
 
 def test_archived_consents_are_not_listed(client_for, cast, child):
-    from accounts.archive import record_archive
+    from scope.archive import record_archive
 
     consent = ConsentFactory(child=child)
     record_archive(record=consent, user=cast.commune)

@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from accounts.scope import OutOfScope
 from cases.consent import Consent
 from cases.models import Case, ChangeRecord, Referral, ReferralStep
 from cases.referral_services import REFERRAL_TRANSITIONS, referral_send, referral_set_status
+from scope.core import OutOfScope
 
 from .factories import CaseFactory
 

@@ -7,12 +7,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 
-from accounts.scope import OutOfScope
 from cases.consent import Consent
 from cases.models import Case, ChangeRecord, Transfer
 from cases.transfer_services import transfer_accept, transfer_cancel, transfer_reject, transfer_request
 from conftest import make_user
 from locations.models import Unit
+from scope.core import OutOfScope
 
 from .factories import CaseFactory
 

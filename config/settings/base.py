@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "locations",
+    "scope",
     "accounts",
     "cases",
     "programs",
@@ -188,7 +189,7 @@ FORMAT_MODULE_PATH = ["config.formats"]
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 # Stored files are never served from MEDIA_URL (no URL maps it): they leave only through the
-# protected download view (accounts.downloads), which links every file field to itself.
+# protected download view (scope.downloads), which links every file field to itself.
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 # In production the web server sends the files: the download view answers with an
@@ -345,7 +346,7 @@ AGENCY_SIGNATORY_TITLE = os.environ.get("AGENCY_SIGNATORY_TITLE", "Giám đốc"
 AGENCY_PLACE = os.environ.get("AGENCY_PLACE", "Kon Tum")
 # Age bands of the abuse report, in completed years at the incident ("0-5,6-10,11-15").
 ABUSE_AGE_GROUPS = os.environ.get("ABUSE_AGE_GROUPS", "0-5,6-10,11-15")
-# Admin lists count at most this many rows and say "more than N" past it (accounts/pagination.py).
+# Admin lists count at most this many rows and say "more than N" past it (scope/pagination.py).
 ADMIN_COUNT_CAP = env_int("ADMIN_COUNT_CAP", 1000)
 
 # Sign-in. django-axes: 5 failures for one username within 15 minutes lock it for 15 minutes.

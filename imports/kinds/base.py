@@ -22,11 +22,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from accounts.scope import is_unrestricted, units_in_scope, units_reached
 from imports import cells
 from locations.models import REFORM_DATE, ReformTracked, Unit
 from locations.resolve import UnitCodebook, UnitNotFound, describe_succession, level_for_code, normalise_code
 from locations.succession import Succession, SuccessionMap
+from scope.core import is_unrestricted, units_in_scope, units_reached
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -84,7 +84,7 @@ class Row:
 class Context:
     """State of one import run: the user, their units, keys seen so far.
 
-    The scope rules are those of ``accounts.scope`` (``ensure_in_scope``), held as id sets so
+    The scope rules are those of ``scope.core`` (``ensure_in_scope``), held as id sets so
     that a batch needs no query per row: a row may name a unit the user may pick
     (``units_in_scope``) whose records the user reaches (it or its current unit at or below
     the user's unit, ``units_reached``).

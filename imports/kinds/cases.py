@@ -16,13 +16,13 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.archive import archived_taken_message
-from accounts.scope import with_archived
 from cases import history
 from cases.assignment import assignee_check, default_assignee
 from cases.deadlines import plan_due
 from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
 from imports import cells
+from scope.archive import archived_taken_message
+from scope.core import with_archived
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
 from .children import _personal_id, by_keys

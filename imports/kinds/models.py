@@ -8,11 +8,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from accounts.archive import archived_taken_message
-from accounts.scope import with_archived
 from imports import cells
 from locations.models import Unit
 from programs.models import ProtectionModel
+from scope.archive import archived_taken_message
+from scope.core import with_archived
 
 from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row, set_current_unit
 

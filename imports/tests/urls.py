@@ -3,10 +3,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts.scoped_admin import ScopedModelAdmin
 from cases.models import Child, CommuneStats
 from cases.resources import ChildSurveyResource, CommuneStatsResource
 from imports.admin_mixins import KindImportExportMixin
+from scope.admin import ScopedModelAdmin
 
 site = admin.AdminSite(name="buttons")
 

@@ -6,11 +6,11 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
-from accounts.scoped_admin import ScopedModelAdmin
 from cases.models import Child
 from conftest import make_user
 from locations.loaders import load_official_units
 from locations.models import Unit, UnitConversion
+from scope.admin import ScopedModelAdmin
 
 pytestmark = pytest.mark.django_db
 URL = reverse("admin:locations_unitconversion_changelist")

@@ -245,16 +245,16 @@ def test_a_new_successor_flags_a_reviewed_record_again_and_keeps_its_unit(danang
 
 def _move_queries(records: list, to: Unit, user, monkeypatch) -> tuple[int, int]:
     """Queries of one move: in all, and those made by ``ensure_in_scope``."""
-    import accounts.scope
+    import scope.core
 
-    check, in_checks = accounts.scope.ensure_in_scope, []
+    check, in_checks = scope.core.ensure_in_scope, []
 
     def counted(instance, user):
         with CaptureQueriesContext(connection) as inner:
             check(instance, user)
         in_checks.append(len(inner.captured_queries))
 
-    monkeypatch.setattr(accounts.scope, "ensure_in_scope", counted)
+    monkeypatch.setattr(scope.core, "ensure_in_scope", counted)
     with CaptureQueriesContext(connection) as queries:
         records_move(records=records, to=to, user=user)
     return len(queries.captured_queries), sum(in_checks)

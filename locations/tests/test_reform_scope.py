@@ -6,12 +6,12 @@ import datetime as dt
 
 import pytest
 
-from accounts.scope import ensure_in_scope
 from cases.models import Case, Child
 from conftest import make_user
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
+from scope.core import ensure_in_scope
 
 pytestmark = pytest.mark.django_db
 

@@ -6,10 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from accounts.scope import OutOfScope
 from outreach import services
 from outreach.models import OutreachEvent
 from programs.tests.factories import ProtectionModelFactory
+from scope.core import OutOfScope
 
 from .factories import OutreachEventFactory
 

@@ -3,9 +3,9 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from accounts.scope import OutOfScope
 from programs import services
 from programs.models import Attendance, ModelChange, ProtectionModel
+from scope.core import OutOfScope
 
 from .factories import DaycareModelFactory, EnrolmentFactory, make_child
 

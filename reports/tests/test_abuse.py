@@ -214,7 +214,7 @@ def test_page_shows_tables_and_charts(abuse_world, cast, client_for):
 
 
 def test_an_archived_case_drops_out_of_the_figures_and_comes_back_on_restore(abuse_world, cast):
-    from accounts.archive import record_archive, record_restore
+    from scope.archive import record_archive, record_restore
 
     record_archive(record=abuse_world["c"], user=cast.province)
     data = report_for(cast.manager, "62", 2024).as_json()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from accounts.archive import archived_purge
+from scope.archive import archived_purge
 
 logger = logging.getLogger("cpmis.purge")
 

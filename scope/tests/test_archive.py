@@ -11,10 +11,10 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from accounts.archive import record_archive, record_restore
-from accounts.scope import with_archived
 from cases.models import Case, CaseTransition, ChangeRecord, Child, SurveyRecord
 from cases.tests.factories import CaseFactory, ChildFactory
+from scope.archive import record_archive, record_restore
+from scope.core import with_archived
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from accounts.scope import OutOfScope, ensure_in_scope, units_in_scope
 from cases.models import Child
+from scope.core import OutOfScope, ensure_in_scope, units_in_scope
 
 pytestmark = pytest.mark.django_db
 

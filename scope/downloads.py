@@ -37,7 +37,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
-from .scope import declared_scope, scoped_queryset
+from .core import declared_scope, scoped_queryset
+from .reads import Action, record_read
 
 logger = logging.getLogger("cpmis.downloads")
 
@@ -79,11 +80,9 @@ def record_download(*, request: HttpRequest, user: Any, instance: models.Model, 
     ``cpmis.downloads`` log (who, which record, which field; no file name, which may hold a
     person's name). A token-authenticated download has its user here, not on the request.
     """
-    from audit.access import Action, record_access
-
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
         request.user = user
-    record_access(request, action=Action.DOWNLOAD, objects=[instance])
+    record_read(request, action=Action.DOWNLOAD, objects=[instance])
     logger.info(
         "download %s pk=%s field=%s by user %s from %s",
         instance._meta.label,
@@ -96,11 +95,9 @@ def record_download(*, request: HttpRequest, user: Any, instance: models.Model, 
 
 def _record_refused_download(*, request: HttpRequest, user: Any, model: type[models.Model], pk: Any) -> None:
     """A download of a row outside the scope (or missing) is logged as refused, like other reads."""
-    from audit.access import Action, record_access
-
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
         request.user = user
-    record_access(request, action=Action.DOWNLOAD, model=model, refused_ids=[pk])
+    record_read(request, action=Action.DOWNLOAD, model=model, refused_ids=[pk])
 
 
 def protected_file_view(
@@ -199,7 +196,7 @@ def check_file_fields(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
             errors.append(
                 checks.Error(
                     f"{label} is a plain FileField: its files would be linked under MEDIA_URL.",
-                    hint="Use accounts.downloads.ProtectedFileField.",
+                    hint="Use scope.downloads.ProtectedFileField.",
                     obj=field,
                     id="accounts.E010",
                 )

@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from accounts.scope import OutOfScope, ensure_in_scope, units_in_scope, units_reached
 from accounts.services import user_check_grant
 from conftest import make_user
 from imports.pipeline import run_import
@@ -12,6 +11,7 @@ from imports.tests.factories import ensure_codes, write_csv
 from locations.models import Unit
 from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
+from scope.core import OutOfScope, ensure_in_scope, units_in_scope, units_reached
 
 
 @pytest.fixture

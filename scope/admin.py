@@ -24,23 +24,18 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
-from audit.access import Action, is_personal, record_access
-
 from .archive import describe_family, may_restore, record_archive, record_restore
+from .core import ensure_in_scope, is_archivable, restrict_to, scoped_choices, with_archived
 from .pagination import CappedCountPaginator
-from .scope import ensure_in_scope, is_archivable, scoped_choices, with_archived
+from .reads import Action, is_personal, record_read
 
 # The changelist's "archived" filter (province managers): ?archived=1 lists archived rows.
 ARCHIVED_PARAM = "archived"
 
 
 def _visible(model: type[models.Model], queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
-    if hasattr(queryset, "visible_to"):
-        return queryset.visible_to(request.user)
-    choices = scoped_choices(model, request.user)
-    if choices is None:
-        return queryset
-    return queryset.filter(pk__in=choices.values("pk"))
+    rows = restrict_to(queryset, request.user)
+    return queryset if rows is None else rows
 
 
 class ScopedRawIdWidget(ForeignKeyRawIdWidget):
@@ -122,13 +117,13 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
     loads the row through the scoped queryset and asks the admin's permission hooks; the
     registry walker in ``tests/test_admin_views_walker.py`` fails on a view that is not.
 
-    Reads of personal data (``audit.access.PersonalData``) write the access log: the change
+    Reads of personal data (``scope.reads.PersonalData``) write the access log: the change
     and history pages and every custom view through ``get_object``, lists and searches
     through ``changelist_view``. Deleting an archivable row archives it with its dependants
     (the confirmation lists them); deleting a row of another personal model is refused.
     """
 
-    # Lists count no further than ADMIN_COUNT_CAP rows (accounts/pagination.py).
+    # Lists count no further than ADMIN_COUNT_CAP rows (scope/pagination.py).
     paginator = CappedCountPaginator
 
     def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
@@ -162,9 +157,9 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         # A read of personal data (or a refused one) is logged.
         if is_personal(self.model):
             if obj is None:
-                record_access(request, action=Action.VIEW, model=self.model, refused_ids=[object_id])
+                record_read(request, action=Action.VIEW, model=self.model, refused_ids=[object_id])
             else:
-                record_access(request, action=Action.VIEW, objects=[obj])
+                record_read(request, action=Action.VIEW, objects=[obj])
         return obj
 
     def permission_view(
@@ -221,7 +216,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         if changelist is not None and is_personal(self.model):
             rows = list(changelist.result_list)
             action = Action.SEARCH if changelist.query else Action.LIST
-            record_access(request, action=action, objects=rows, model=self.model)
+            record_read(request, action=action, objects=rows, model=self.model)
         return response
 
     def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import clear_url_caches, reverse
 
-from accounts.downloads import check_file_fields, download_url, project_file_fields
+from scope.downloads import check_file_fields, download_url, project_file_fields
 from tests.scope_world import PDF, build_attachment, build_case_attachment, build_import_job, build_support_plan
 
 
@@ -175,8 +175,8 @@ def test_every_file_field_is_protected_and_scoped():
 def test_a_plain_file_field_fails_the_system_check(monkeypatch):
     from django.db import models
 
-    from accounts import downloads
     from cases.models import Category
+    from scope import downloads
 
     field = models.FileField(upload_to="x/")
     field.name = "scan"

@@ -22,11 +22,11 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from audit.access import Action, is_personal, record_access
 from locations.params import date_validators
 
 from .archive import may_restore, record_archive, record_restore
-from .scope import ensure_in_scope, is_archivable, scoped_choices, with_archived
+from .core import ensure_in_scope, is_archivable, restrict_to, scoped_choices, with_archived
+from .reads import Action, is_personal, record_read
 
 
 def _request_user(context: dict[str, Any]) -> Any:
@@ -75,13 +75,13 @@ class ScopedViewSetMixin:
 
     def get_queryset(self):
         queryset = super().get_queryset()
-        choices = scoped_choices(queryset.model, self.request.user)
-        if choices is None:
-            raise TypeError(f"{queryset.model.__name__} is not a scoped model")
         if getattr(self, "action", None) == "restore":
             # Only archived rows can be restored; the queryset keeps its joins and ordering.
             queryset = with_archived(queryset.model).filter(archived_at__isnull=False)
-        return queryset.visible_to(self.request.user)
+        rows = restrict_to(queryset, self.request.user)
+        if rows is None:
+            raise TypeError(f"{queryset.model.__name__} is not a scoped model")
+        return rows
 
     @classmethod
     def get_extra_actions(cls):
@@ -98,16 +98,16 @@ class ScopedViewSetMixin:
             model = self.get_queryset().model
             if is_personal(model):
                 asked = self.kwargs.get(self.lookup_url_kwarg or self.lookup_field, "")
-                record_access(self.request, action=Action.API, model=model, refused_ids=[asked])
+                record_read(self.request, action=Action.API, model=model, refused_ids=[asked])
             raise
         if is_personal(type(obj)):
-            record_access(self.request, action=Action.API, objects=[obj])
+            record_read(self.request, action=Action.API, objects=[obj])
         return obj
 
     def paginate_queryset(self, queryset):
         page = super().paginate_queryset(queryset)
         if is_personal(queryset.model):
-            record_access(self.request, action=Action.API, objects=page if page is not None else queryset)
+            record_read(self.request, action=Action.API, objects=page if page is not None else queryset)
         return page
 
     def perform_destroy(self, instance) -> None:

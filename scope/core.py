@@ -126,9 +126,9 @@ def scope_q(model: type[models.Model], user: Any) -> Q | None:
     if unit is None:
         return None
     q = unit_q(model, unit)
-    if scope.owner and user.role in _owner_scoped_roles():
+    if scope.owner and user.sees_only_own_records:
         q &= Q(**{scope.owner: user})
-    elif user.role in _owner_scoped_roles():
+    elif user.sees_only_own_records:
         # A collaborator sees only what they reported; a model without an owner shows nothing.
         return None
     return q
@@ -148,12 +148,6 @@ def unit_q(model: type[models.Model], unit: Unit) -> Q:
     if scope.current:
         q |= Q(**{f"{scope.current}__in": own_ids})
     return q
-
-
-def _owner_scoped_roles() -> set[str]:
-    from accounts.roles import OWNER_SCOPED_ROLES
-
-    return {str(r) for r in OWNER_SCOPED_ROLES}
 
 
 class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
@@ -268,14 +262,25 @@ def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet[Any]
     ``None`` means the model is unscoped reference data (categories, kinds) and any row
     may be picked.
     """
-    from accounts.models import User
     from locations.models import Unit
 
     if model is Unit:
-        return Unit.objects.visible_to(user)
-    if model is User or declared_scope(model) is not None:
+        return units_in_scope(user)
+    if model is _user_model() or declared_scope(model) is not None:
         return scoped_queryset(model).visible_to(user)
     return None
+
+
+def restrict_to[M: models.Model](queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M] | None:
+    """The rows of ``queryset`` that ``user`` may see; ``None`` for unscoped reference data.
+
+    A scoped model's rows go through its ``visible_to``; units (reference data, but choosing one
+    is choosing a scope) through ``units_in_scope``. The surfaces' bases call this one function.
+    """
+    if isinstance(queryset, ScopedQuerySet):
+        return queryset.visible_to(user)
+    choices = scoped_choices(queryset.model, user)
+    return None if choices is None else queryset.filter(pk__in=choices.values("pk"))
 
 
 def _resolve_path(instance: models.Model, path: str) -> list[Any]:
@@ -336,7 +341,7 @@ def ensure_in_scope(instance: models.Model, user: Any) -> None:
             in_scope = bool(currents) and allowed.filter(pk__in=[u.pk for u in currents]).exists()
         if not in_scope:
             errors[scope.unit.split("__")[0]] = not_found_message(type(instance))
-        if user.role in _owner_scoped_roles():
+        if user.sees_only_own_records:
             # As on the read side: nothing of a model without an owner, and only rows the user
             # reported (a new row, still without one, gets its reporter when it is saved).
             owners = _resolve_path(instance, scope.owner) if scope.owner else None

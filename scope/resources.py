@@ -6,7 +6,7 @@ from typing import Any
 
 from import_export import resources, widgets
 
-from .scope import ensure_in_scope, scoped_choices
+from .core import ensure_in_scope, scoped_choices
 
 
 class ScopedForeignKeyWidget(widgets.ForeignKeyWidget):

@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.uploads import OLE_SIGNATURE, validate_document
+from scope.uploads import OLE_SIGNATURE, validate_document
 
 HTML = b"<!doctype html><html><body><script>fetch('/admin/')</script></body></html>"
 SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(document.cookie)"><script>alert(1)</script></svg>'
@@ -124,7 +124,7 @@ def test_a_stored_file_is_not_read_again():
 
 
 def test_every_user_upload_field_checks_the_content():
-    from accounts.downloads import project_file_fields
+    from scope.downloads import project_file_fields
 
     unchecked = [
         f"{model._meta.label}.{field.name}"

@@ -1,7 +1,7 @@
 """Archive instead of delete: a user's "delete" of a personal record archives it.
 
 A model becomes archivable by inheriting ``Archivable``; its scoped querysets (see
-``accounts.scope.ScopedQuerySet``) then leave archived rows out of every list, search, report, import
+``scope.core.ScopedQuerySet``) then leave archived rows out of every list, search, report, import
 match and scope count, and hides the rows of models that depend on it (a child's survey
 records, a case's notes). Archiving takes the record's archivable dependants along (a
 child's cases and enrolments, a case's attachments and plans), all with the same
@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .scope import _SOFT_DELETES, archive_parents, ensure_in_scope, is_archivable
+from .core import _SOFT_DELETES, archive_parents, ensure_in_scope, is_archivable
 
 RESTORE_PERMISSION = "accounts.restore_archived"
 
@@ -30,7 +30,7 @@ def archived_index(name: str) -> models.Index:
     """The partial index of a parent model's archived rows.
 
     Every queryset of a dependant model leaves out the rows of archived parents by "not among the
-    archived ones" (``accounts.scope.live_q``); archived rows are few, so this index makes that list
+    archived ones" (``scope.core.live_q``); archived rows are few, so this index makes that list
     cost nothing, where a scan of the parent table would cost as much as the whole country's data.
     """
     return models.Index(fields=["archived_at"], condition=models.Q(archived_at__isnull=False), name=name)
