@@ -1,6 +1,6 @@
 """Lists of children and cases that reach the unit indexes at millions of rows (PostgreSQL).
 
-The scope (``accounts.scope.unit_q``) keeps the rows recorded in one of the user's units *or*
+The scope (``scope.core.unit_q``) keeps the rows recorded in one of the user's units *or*
 now in one of them, each through a subquery of units. PostgreSQL can only test such an OR row
 by row: it cannot use the unit indexes, guesses that most of the table qualifies, and walks
 the whole name or id index to fill one page of a commune (seconds at 5,000,000 children).
@@ -21,9 +21,9 @@ from typing import Any
 from django.db.models import CharField, Func, Q, QuerySet
 from django.http import HttpRequest
 
-from accounts.scope import is_unrestricted, model_scope, units_reached
 from locations.models import Unit
 from locations.text import fold
+from scope.core import is_unrestricted, model_scope, units_reached
 
 # Past this many units (the whole country, a superuser) the ids are not written out: the
 # scope's subquery alone stays, as the list is most of the table anyway.

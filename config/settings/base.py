@@ -278,8 +278,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.ScopedModelPermissions"],
-    # Page numbers; ``count`` stops at ADMIN_COUNT_CAP rows and says so (accounts/api_pagination.py).
-    "DEFAULT_PAGINATION_CLASS": "accounts.api_pagination.CappedCountPagination",
+    # Page numbers; ``count`` stops at ADMIN_COUNT_CAP rows and says so (scope/api_pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "scope.api_pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",

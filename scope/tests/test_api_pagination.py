@@ -7,9 +7,9 @@ from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from accounts.api_pagination import CappedCountPagination
 from cases.models import Child
 from cases.tests.factories import ChildFactory
+from scope.api_pagination import CappedCountPagination
 
 pytestmark = pytest.mark.django_db
 
