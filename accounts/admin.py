@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from cases.admin_filters import UnitInScopeFilter
+from locations.models import Unit
 from scope.admin import ScopedModelAdmin, add_validation_error
 
 from .models import User
@@ -14,6 +16,16 @@ from .services import user_check_grant, user_may_grant, user_save
 
 # Roles are groups kept in code (accounts.roles); editing them by hand would drift.
 admin.site.unregister(Group)
+
+
+class UserUnitFilter(UnitInScopeFilter):
+    """The unit drill-down of the other lists, for users at or below the chosen unit.
+
+    A sidebar of every unit that has a user would list thousands of communes for the whole country.
+    """
+
+    def rows_in(self, queryset, unit):
+        return queryset.filter(unit__in=Unit.objects.at_or_below(unit).values("pk"))
 
 
 @admin.register(User)
@@ -26,7 +38,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     """
 
     list_display = ["username", "get_full_name", "role", "unit", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "unit"]
+    list_filter = ["role", "is_active", UserUnitFilter]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["unit"]
     fieldsets = (

@@ -65,7 +65,11 @@ class UnitInScopeFilter(admin.SimpleListFilter):
             # Not an id at all: the list's error flag (?e=1), as for any malformed filter.
             raise IncorrectLookupParameters(raw)
         unit = self.chosen_unit(request)
-        return in_unit_listed(queryset, unit) if unit else queryset.none()
+        return self.rows_in(queryset, unit) if unit else queryset.none()
+
+    def rows_in(self, queryset, unit: Unit):
+        """The rows at or below ``unit`` (recorded there or now there)."""
+        return in_unit_listed(queryset, unit)
 
 
 class CategoryFilter(admin.SimpleListFilter):
