@@ -23,8 +23,12 @@ from django.http import HttpRequest
 
 from locations.models import Unit
 from locations.text import fold
-from scope.core import is_unrestricted, model_scope, units_reached
+from scope.core import ScopedQuerySet, is_unrestricted, model_scope, units_reached
 
+from .models import ChildQuerySet
+
+# Where ``reached_unit_ids`` keeps its answer on the request.
+REACHED_ATTR = "_reached_unit_ids"
 # Past this many units (the whole country, a superuser) the ids are not written out: the
 # scope's subquery alone stays, as the list is most of the table anyway.
 MAX_LISTED_UNITS = 500
@@ -59,13 +63,13 @@ def searches_one_unit(request: HttpRequest) -> bool:
 
 def reached_unit_ids(request: HttpRequest) -> list[int] | None:
     """Ids of the units whose records the user reaches (read once per request); ``None``: unlisted."""
-    if not hasattr(request, "_reached_unit_ids"):
+    if not hasattr(request, REACHED_ATTR):
         user = request.user
-        request._reached_unit_ids = None if is_unrestricted(user) else listed_ids(units_reached(user))
-    return request._reached_unit_ids
+        setattr(request, REACHED_ATTR, None if is_unrestricted(user) else listed_ids(units_reached(user)))
+    return getattr(request, REACHED_ATTR)
 
 
-def in_unit_listed(queryset: QuerySet, unit: Unit) -> QuerySet:
+def in_unit_listed(queryset: ScopedQuerySet, unit: Unit) -> ScopedQuerySet:
     """``queryset.in_unit(unit)``, with the units written out as well (see the module)."""
     queryset = queryset.in_unit(unit)
     ids = listed_ids(Unit.objects.at_or_below(unit))
@@ -79,7 +83,7 @@ class Unindexed(Func):
     output_field = CharField()
 
 
-def child_search(queryset: QuerySet, term: str, *, one_unit: bool) -> QuerySet:
+def child_search(queryset: ChildQuerySet, term: str, *, one_unit: bool) -> ChildQuerySet:
     """``ChildQuerySet.search``; within one unit, names are compared on that unit's rows.
 
     A condition the trigram index cannot serve is also one PostgreSQL expects few rows from,
@@ -104,6 +108,8 @@ class UnitIndexedListMixin:
 
 class UnitIndexedViewSetMixin:
     """For a ``ScopedViewSet``: the scope's units written out in every queryset (see the module)."""
+
+    request: Any
 
     def get_queryset(self) -> Any:
         return with_units_listed(super().get_queryset(), self.request)  # type: ignore[misc]
