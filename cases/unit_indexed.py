@@ -1,9 +1,9 @@
 """Lists of children and cases that reach the unit indexes at millions of rows (PostgreSQL).
 
-The scope (``scope.core.unit_q``) keeps the rows recorded in one of the user's units *or*
-now in one of them, each through a subquery of units. PostgreSQL can only test such an OR row
-by row: it cannot use the unit indexes, guesses that most of the table qualifies, and walks
-the whole name or id index to fill one page of a commune (seconds at 5,000,000 children).
+The scope (``scope.core.unit_q``) keeps the rows recorded in one of the user's units *or* now
+in one of them, each through a subquery of units. PostgreSQL can only test such an OR row by
+row: it cannot use the unit indexes, guesses that most of the table qualifies, and walks the
+whole name or id index to fill one page of a commune (seconds at 5,000,000 children).
 ``UnitIndexedListMixin`` (admin) and ``UnitIndexedViewSetMixin`` (API) add the same condition
 a second time with the unit ids written out: it removes no row of the scope and lets
 PostgreSQL read the unit indexes instead. A unit filter's choice is written out the same way
@@ -12,6 +12,7 @@ PostgreSQL read the unit indexes instead. A unit filter's choice is written out 
 A name search of a user whose scope is one commune then reads that commune's rows and
 compares their names, instead of finding the name in the whole country through the trigram
 index and dropping the other communes (``child_search``).
+See docs/decisions/0005-lists-name-their-units.md.
 """
 
 from __future__ import annotations
