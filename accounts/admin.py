@@ -5,9 +5,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from cases.admin_filters import UnitInScopeFilter
 from locations.models import Unit
 from scope.admin import ScopedModelAdmin, add_validation_error
+from scope.admin_filters import UnitInScopeFilter
 
 from .models import User
 from .roles import Role

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, add_validation_error
+from scope.unit_indexed import UnitIndexedListMixin, searches_one_unit
 
 from . import admin_assignment as assignment_admin
 from . import admin_filters as f
@@ -55,11 +56,11 @@ from .models import (
     SupportPlan,
     SurveyRecord,
 )
+from .name_search import child_search
 from .referrals import Referral
 from .resources import CaseResource, ChildSurveyResource, CommuneStatsResource
 from .selectors import child_duplicates
 from .services import case_save, case_transition, child_merge, child_save, related_record_save
-from .unit_indexed import UnitIndexedListMixin, child_search, searches_one_unit
 from .workflow import allowed_next, may_act
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"

@@ -22,6 +22,7 @@ from audit.access import record_access
 from documents.render import DocumentFormatError
 from scope.api import ScopedAPIView, ScopedViewSet, raise_as_api_error
 from scope.reads import Action
+from scope.unit_indexed import UnitIndexedViewSetMixin
 
 from . import identifiers
 from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet
@@ -46,7 +47,6 @@ from .serializers import (
     WorkQueueSerializer,
 )
 from .services import case_save, case_transition, child_save
-from .unit_indexed import UnitIndexedViewSetMixin
 
 
 class FileNegotiation(DefaultContentNegotiation):

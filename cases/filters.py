@@ -8,9 +8,10 @@ from django.utils import timezone
 from locations.params import YearFilter
 from scope.api import ScopedFilterSet
 from scope.core import units_in_scope
+from scope.unit_indexed import in_unit_listed, searches_one_unit
 
 from .models import Case, Child, Incident
-from .unit_indexed import child_search, in_unit_listed, searches_one_unit
+from .name_search import child_search
 
 
 def with_category(queryset, field: str, code: str):

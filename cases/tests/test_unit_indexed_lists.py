@@ -11,8 +11,9 @@ from django.urls import reverse
 
 from accounts.services import user_upsert
 from cases.models import Case, Category, Child, ChildCategory
-from cases.unit_indexed import child_search, listed_ids, units_q
+from cases.name_search import child_search
 from locations.models import Unit
+from scope.unit_indexed import listed_ids, units_q
 
 from .factories import CaseFactory, ChildFactory
 
@@ -81,7 +82,7 @@ def test_the_units_are_written_out_for_a_small_scope(cast, units):
 
 
 def test_past_the_limit_the_units_are_not_written_out(cast, units, spread, monkeypatch):
-    monkeypatch.setattr("cases.unit_indexed.MAX_LISTED_UNITS", 3)
+    monkeypatch.setattr("scope.unit_indexed.MAX_LISTED_UNITS", 3)
     assert listed_ids(Unit.objects.filter(pk=units.kontum.pk)) == [units.kontum.pk]
     assert listed_ids(Unit.objects.at_or_below(units.kontum)) is None
     request = RequestFactory().get("/")

@@ -1,18 +1,13 @@
-"""Lists of children and cases that reach the unit indexes at millions of rows (PostgreSQL).
+"""Scoped lists that reach the unit indexes at millions of rows (PostgreSQL).
 
-The scope (``scope.core.unit_q``) keeps the rows recorded in one of the user's units *or* now
-in one of them, each through a subquery of units. PostgreSQL can only test such an OR row by
-row: it cannot use the unit indexes, guesses that most of the table qualifies, and walks the
-whole name or id index to fill one page of a commune (seconds at 5,000,000 children).
+The scope (``unit_q``) keeps the rows recorded in one of the user's units *or* now in one of
+them, each through a subquery of units. PostgreSQL can only test such an OR row by row: it
+cannot use the unit indexes, guesses that most of the table qualifies, and walks the whole
+name or id index to fill one page of a commune (seconds at 5,000,000 children).
 ``UnitIndexedListMixin`` (admin) and ``UnitIndexedViewSetMixin`` (API) add the same condition
 a second time with the unit ids written out: it removes no row of the scope and lets
 PostgreSQL read the unit indexes instead. A unit filter's choice is written out the same way
-(``in_unit_listed``).
-
-A name search of a user whose scope is one commune then reads that commune's rows and
-compares their names, instead of finding the name in the whole country through the trigram
-index and dropping the other communes (``child_search``).
-See docs/decisions/0005-lists-name-their-units.md.
+(``in_unit_listed``). See docs/decisions/0006-lists-name-their-units.md.
 """
 
 from __future__ import annotations
@@ -23,10 +18,8 @@ from django.db.models import CharField, Func, Q, QuerySet
 from django.http import HttpRequest
 
 from locations.models import Unit
-from locations.text import fold
-from scope.core import ScopedQuerySet, is_unrestricted, model_scope, units_reached
 
-from .models import ChildQuerySet
+from .core import ScopedQuerySet, is_unrestricted, model_scope, units_reached
 
 # Where ``reached_unit_ids`` keeps its answer on the request.
 REACHED_ATTR = "_reached_unit_ids"
@@ -82,22 +75,6 @@ class Unindexed(Func):
 
     template = "(%(expressions)s || '')"
     output_field = CharField()
-
-
-def child_search(queryset: ChildQuerySet, term: str, *, one_unit: bool) -> ChildQuerySet:
-    """``ChildQuerySet.search``; within one unit, names are compared on that unit's rows.
-
-    A condition the trigram index cannot serve is also one PostgreSQL expects few rows from,
-    so it reads the unit's rows through the unit index and sorts the matches, whatever the
-    name's frequency in the rest of the country.
-    """
-    term = term.strip()
-    if not one_unit or not term or term.isdigit():
-        return queryset.search(term)
-    # As ChildQuerySet.search for a name: the folded name contains the text, or the reference is it.
-    return queryset.alias(name_compared=Unindexed("name_folded")).filter(
-        Q(name_compared__contains=fold(term)) | Q(child_ref=term)
-    )
 
 
 class UnitIndexedListMixin:
