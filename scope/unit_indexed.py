@@ -19,7 +19,7 @@ from django.http import HttpRequest
 
 from locations.models import Unit
 
-from .core import ScopedQuerySet, is_unrestricted, model_scope, units_reached
+from .core import ScopedQuerySet, _crosses_many, is_unrestricted, model_scope, units_reached
 
 # Where ``reached_unit_ids`` keeps its answer on the request.
 REACHED_ATTR = "_reached_unit_ids"
@@ -46,7 +46,7 @@ def listed_ids(units: QuerySet[Unit]) -> list[int] | None:
 def with_units_listed(queryset: QuerySet, request: HttpRequest) -> QuerySet:
     """``queryset`` (already scoped) with the scope's units written out as well."""
     ids = reached_unit_ids(request)
-    return queryset if ids is None else queryset.filter(units_q(queryset.model, ids))
+    return queryset if ids is None else _written_out(queryset, ids)
 
 
 def searches_one_unit(request: HttpRequest) -> bool:
@@ -67,7 +67,15 @@ def in_unit_listed(queryset: ScopedQuerySet, unit: Unit) -> ScopedQuerySet:
     """``queryset.in_unit(unit)``, with the units written out as well (see the module)."""
     queryset = queryset.in_unit(unit)
     ids = listed_ids(Unit.objects.at_or_below(unit))
-    return queryset if ids is None else queryset.filter(units_q(queryset.model, ids))
+    return queryset if ids is None else _written_out(queryset, ids)
+
+
+def _written_out[QS: QuerySet](queryset: QS, unit_ids: list[int]) -> QS:
+    # Through a to-many relation (an import job's successor units) a second filter would join
+    # it again and repeat rows; such lists keep the scope's subqueries alone.
+    if _crosses_many(queryset.model):
+        return queryset
+    return queryset.filter(units_q(queryset.model, unit_ids))
 
 
 class Unindexed(Func):

@@ -188,3 +188,13 @@ def test_the_api_lists_show_the_scope_exactly(cast, client_for, spread, who):
     assert by_unit == set(
         Child.objects.visible_to(user).filter(commune__code="23281").values_list("pk", flat=True)
     )  # fmt: skip
+
+
+def test_a_scope_through_a_to_many_relation_keeps_its_subqueries(cast, units):
+    from imports.models import ImportJob
+    from scope.unit_indexed import in_unit_listed
+
+    listed_jobs = in_unit_listed(ImportJob.objects.all(), units.quang_trung)
+    assert str(listed_jobs.query) == str(ImportJob.objects.in_unit(units.quang_trung).query)
+    children = in_unit_listed(Child.objects.all(), units.quang_trung)
+    assert f"IN ({units.quang_trung.pk})" in str(children.query)
