@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin_filters import UnitInScopeFilter
+from cases.admin.filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin_filters import UnitInScopeFilter
+from cases.admin.filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, add_validation_error
 

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from locations.models import Unit
 from scope.core import units_in_scope, user_unit
 
-from .ethnicity import ETHNICITY_CHOICES
-from .identifiers import awaiting_review_q, is_reviewer
-from .models import Category
+from ..ethnicity import ETHNICITY_CHOICES
+from ..identifiers import awaiting_review_q, is_reviewer
+from ..models import Category
 
 
 class UnitInScopeFilter(admin.SimpleListFilter):

@@ -24,19 +24,11 @@ from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, add_validation_error
 
-from . import admin_assignment as assignment_admin
-from . import admin_filters as f
-from . import identifiers
-from .admin_consent import ConsentInline, save_consent_formset
-from .admin_documents import case_document_buttons, case_document_view
-from .admin_forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
-from .admin_incidents import IncidentInline, save_incident_formset
-from .admin_referrals import ReferralInline, save_referral_formset
-from .admin_transfers import transfer_button
-from .case_forms import FORM_SECTIONS
-from .consent import Consent
-from .history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
-from .models import (
+from .. import identifiers
+from ..case_forms import FORM_SECTIONS
+from ..consent import Consent
+from ..history import SENSITIVE_CASE_FIELDS, SENSITIVE_CHILD_FIELDS
+from ..models import (
     Case,
     CaseAttachment,
     CaseForm,
@@ -55,11 +47,19 @@ from .models import (
     SupportPlan,
     SurveyRecord,
 )
-from .referrals import Referral
-from .resources import CaseResource, ChildSurveyResource, CommuneStatsResource
-from .selectors import child_duplicates
-from .services import case_save, case_transition, child_merge, child_save, related_record_save
-from .workflow import allowed_next, may_act
+from ..referrals import Referral
+from ..resources import CaseResource, ChildSurveyResource, CommuneStatsResource
+from ..selectors import child_duplicates
+from ..services import case_save, case_transition, child_merge, child_save, related_record_save
+from ..workflow import allowed_next, may_act
+from . import assignment as assignment_admin
+from . import filters as f
+from .consent import ConsentInline, save_consent_formset
+from .documents import case_document_buttons, case_document_view
+from .forms import CaseAdminForm, CaseFormAdminForm, ChildAdminForm, TransitionForm, section_field
+from .incidents import IncidentInline, save_incident_formset
+from .referrals import ReferralInline, save_referral_formset
+from .transfers import transfer_button
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
 ACCESS_LOG_PERM = "audit.view_accessevent"

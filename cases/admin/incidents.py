@@ -10,8 +10,8 @@ from django.http import HttpRequest
 
 from scope.admin import ScopedModelAdmin, ScopedStackedInline
 
-from .incident_services import incident_save
-from .incidents import AbuseForm, AbuseSetting, Incident
+from ..incident_services import incident_save
+from ..incidents import AbuseForm, AbuseSetting, Incident
 
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
 

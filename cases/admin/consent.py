@@ -16,8 +16,8 @@ from django.http import HttpRequest
 
 from scope.admin import ScopedTabularInline
 
-from .consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
-from .consent_services import consent_check_open, consent_save
+from ..consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
+from ..consent_services import consent_check_open, consent_save
 
 
 class ConsentInlineForm(forms.ModelForm):
