@@ -1,33 +1,26 @@
-"""What the admin of children and of cases share: the personal data permission, saving inline rows
-through the service, read-only inlines."""
+"""What the admin of children and of cases share: saving inline rows through the service,
+read-only inlines."""
 
 from __future__ import annotations
 
+from django.db import models
 from django.http import HttpRequest
 
 from scope.admin import ScopedModelAdmin
 
 from ..services import related_record_save
 
-PERSONAL_DATA_PERM = "accounts.view_personal_data"
 ACCESS_LOG_PERM = "audit.view_accessevent"
 
 
-def sees_personal_data(request: HttpRequest) -> bool:
-    return request.user.has_perm(PERSONAL_DATA_PERM)
-
-
 class ServiceSavingAdmin(ScopedModelAdmin):
-    """Saves inline rows through the service instead of ``formset.save()``."""
+    """Saves inline rows through ``related_record_save`` instead of ``formset.save()``."""
 
     def save_formset(self, request: HttpRequest, form, formset, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            # The formset's own delete: an archivable row is archived (see ScopedInline).
-            formset.delete_existing(obj)
-        for obj in instances:
-            related_record_save(record=obj, user=request.user)
-        formset.save_m2m()
+        self.save_inline_through_service(request, form, formset, change)
+
+    def save_inline_service(self, *, request: HttpRequest, obj: models.Model) -> None:
+        related_record_save(record=obj, user=request.user)
 
 
 class ReadOnlyInlineMixin:

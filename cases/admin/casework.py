@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
-from scope.admin import ScopedStackedInline, ScopedTabularInline, add_validation_error
+from scope.admin import ScopedStackedInline, ScopedTabularInline, SensitiveFieldsMixin, add_validation_error
 
 from ..case_forms import FORM_SECTIONS
 from ..history import SENSITIVE_CASE_FIELDS
@@ -42,7 +42,7 @@ from ..services import case_save, case_transition, related_record_save
 from ..workflow import allowed_next, may_act
 from . import assignment as assignment_admin
 from . import filters as f
-from .base import ReadOnlyInlineMixin, ServiceSavingAdmin, sees_personal_data
+from .base import ReadOnlyInlineMixin, ServiceSavingAdmin
 from .changes import CaseHistoryInline
 from .documents import case_document_buttons, case_document_view
 from .forms import CaseAdminForm, CaseFormAdminForm, TransitionForm, section_field
@@ -72,15 +72,13 @@ class ServiceDeliveryInline(ScopedTabularInline):
     extra = 0
 
 
-class CaseNoteInline(ScopedStackedInline):
+class CaseNoteInline(SensitiveFieldsMixin, ScopedStackedInline):
     model = CaseNote
+    sensitive_rows = True
     fields = ["on", "text", "author"]
     readonly_fields = ["author"]
     list_select_related = ("author",)
     extra = 0
-
-    def has_view_permission(self, request, obj=None):
-        return sees_personal_data(request) and super().has_view_permission(request, obj)
 
 
 class CaseFormInline(ReadOnlyInlineMixin, ScopedTabularInline):
@@ -100,8 +98,9 @@ class AttachmentInline(ScopedTabularInline):
 
 
 @admin.register(Case)
-class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
+class CaseAdmin(SensitiveFieldsMixin, KindImportExportMixin, ServiceSavingAdmin):
     import_kind = "cases"
+    sensitive_fields = SENSITIVE_CASE_FIELDS
     export_resource_class = CaseResource
     form = CaseAdminForm
     list_display = [
@@ -173,15 +172,6 @@ class CaseAdmin(KindImportExportMixin, ServiceSavingAdmin):
         if obj is not None:
             fields.append("case_ref")
         return fields
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if sees_personal_data(request):
-            return fieldsets
-        return [
-            (name, {**opts, "fields": [x for x in opts["fields"] if x not in SENSITIVE_CASE_FIELDS]})
-            for name, opts in fieldsets
-        ]
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()

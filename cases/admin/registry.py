@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
-from scope.admin import ScopedModelAdmin, ScopedTabularInline
+from scope.admin import ScopedModelAdmin, ScopedTabularInline, SensitiveFieldsMixin, sees_personal_data
 
 from .. import identifiers
 from ..consent import Consent
+from ..consent_services import consent_save
 from ..history import SENSITIVE_CHILD_FIELDS
 from ..models import (
     Case,
@@ -39,9 +40,9 @@ from ..selectors import child_duplicates
 from ..services import child_merge, child_save, related_record_save
 from ..workflow import may_act
 from . import filters as f
-from .base import ACCESS_LOG_PERM, ReadOnlyInlineMixin, ServiceSavingAdmin, sees_personal_data
+from .base import ACCESS_LOG_PERM, ReadOnlyInlineMixin, ServiceSavingAdmin
 from .changes import HistoryInline
-from .consent import ConsentInline, save_consent_formset
+from .consent import ConsentInline
 from .forms import ChildAdminForm
 
 # Reference lists ---------------------------------------------------------------------------
@@ -121,8 +122,9 @@ class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
 
 
 @admin.register(Child)
-class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
+class ChildAdmin(SensitiveFieldsMixin, KindImportExportMixin, ServiceSavingAdmin):
     import_kind = "children"
+    sensitive_fields = SENSITIVE_CHILD_FIELDS
     export_resource_class = ChildSurveyResource
     form = ChildAdminForm
     list_display = ["full_name", "birth", "sex", "ethnicity", "commune", "village", "in_school"]
@@ -201,19 +203,14 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
         return type(form.__name__, (form,), {"user": request.user})
 
     def get_fieldsets(self, request, obj=None):
-        # The form is built from the fieldsets, so a hidden field is neither shown nor accepted.
+        # The form is built from the fieldsets, so a field left out is neither shown nor accepted.
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and identifiers.is_reviewer(request.user) and sees_personal_data(request):
             # Only reviewers learn that a value is held (cases/identifiers.py).
             fieldsets = [*fieldsets, (_("Duplicate review"), {"fields": ["held_identifiers"]})]
         if obj is not None and request.user.has_perm(ACCESS_LOG_PERM):
             fieldsets = [*fieldsets, (_("Access log"), {"fields": ["access_log"]})]
-        if sees_personal_data(request):
-            return fieldsets
-        return [
-            (name, {**opts, "fields": [f for f in opts["fields"] if f not in SENSITIVE_CHILD_FIELDS]})
-            for name, opts in fieldsets
-        ]
+        return fieldsets
 
     def get_search_results(self, request, queryset, search_term):
         term = search_term.strip()
@@ -229,11 +226,12 @@ class ChildAdmin(KindImportExportMixin, ServiceSavingAdmin):
             return ["-pk"]
         return super().get_ordering(request)
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Consent:
-            save_consent_formset(request, formset)
+    def save_inline_service(self, *, request, obj):
+        if isinstance(obj, Consent):
+            # History and the consent permissions included.
+            consent_save(consent=obj, user=request.user)
         else:
-            super().save_formset(request, form, formset, change)
+            super().save_inline_service(request=request, obj=obj)
 
     def save_service(self, *, request, obj, form, change):
         child_save(
