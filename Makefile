@@ -27,7 +27,7 @@ MYPY_TARGETS := \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
 	cases/consent.py cases/consent_services.py cases/identifiers.py cases/import_kinds/child_consents.py \
 	cases/transfer_services.py cases/referral_services.py \
-	cases/assignment.py cases/queue.py cases/admin_assignment.py reports/home.py \
+	cases/assignment.py cases/queue.py cases/admin/assignment.py reports/home.py \
 	notifications/services.py notifications/selectors.py notifications/events.py notifications/tasks.py \
 	cases/notification_sources.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
