@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedStackedInline, ScopedTabularInline, SensitiveFieldsMixin, add_validation_error
+from scope.admin_filters import UnitInScopeFilter
 
 from ..case_forms import FORM_SECTIONS
 from ..history import SENSITIVE_CASE_FIELDS
@@ -107,7 +108,7 @@ class CaseAdmin(SensitiveFieldsMixin, KindImportExportMixin, ServiceSavingAdmin)
         "case_ref", "child", "commune", "status", "emergency", "opened_on", "closed_on", "deadline_badge", "assigned_to"
     ]  # fmt: skip
     list_filter = [
-        f.UnitInScopeFilter,
+        UnitInScopeFilter,
         "status",
         f.OverdueFilter,
         assignment_admin.MyCasesFilter,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, SensitiveFieldsMixin, sees_personal_data
+from scope.admin_filters import UnitInScopeFilter
 
 from .. import identifiers
 from ..consent import Consent
@@ -129,7 +130,7 @@ class ChildAdmin(SensitiveFieldsMixin, KindImportExportMixin, ServiceSavingAdmin
     form = ChildAdminForm
     list_display = ["full_name", "birth", "sex", "ethnicity", "commune", "village", "in_school"]
     list_filter = [
-        f.UnitInScopeFilter,
+        UnitInScopeFilter,
         f.CategoryFilter,
         f.SexFilter,
         f.EthnicityFilter,
@@ -297,7 +298,7 @@ class ChildAdmin(SensitiveFieldsMixin, KindImportExportMixin, ServiceSavingAdmin
 @admin.register(SurveyRecord)
 class SurveyRecordAdmin(ServiceSavingAdmin):
     list_display = ["child", "survey_year", "commune", "village", "in_school"]
-    list_filter = ["survey_year", f.UnitInScopeFilter]
+    list_filter = ["survey_year", UnitInScopeFilter]
     list_select_related = ["child", "commune"]
     raw_id_fields = ["child"]
     autocomplete_fields = ["commune"]
@@ -319,7 +320,7 @@ class CommuneStatsAdmin(KindImportExportMixin, ServiceSavingAdmin):
     import_kind = "commune_stats"
     export_resource_class = CommuneStatsResource
     list_display = ["commune", "survey_year", "children_total", "special_total", "at_risk_total"]
-    list_filter = ["survey_year", f.UnitInScopeFilter]
+    list_filter = ["survey_year", UnitInScopeFilter]
     list_select_related = ["commune"]
     autocomplete_fields = ["commune"]
 
