@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
-def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> list[str]:
+def guide(*, users: dict[str, User], current_users: dict[str, User], url: str) -> list[str]:
     """Where to try an import with a sample file shipped in ``samples/``."""
     return [
         f"an import: sign in as demo_commune_officer, open {url}admin/cases/child/, choose the import button and "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from scope.core import Scope, ScopedQuerySet
 from scope.downloads import ProtectedFileField
 from scope.uploads import RandomName
+
+if TYPE_CHECKING:
+    from .pipeline import Result
 
 
 class Kind(models.TextChoices):
@@ -99,6 +103,9 @@ class ImportJob(models.Model):
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
+
+    # The pipeline's whole result, on the job that ``import_job_run`` returns (not stored).
+    result: Result
 
     class Meta:
         verbose_name = _("import")

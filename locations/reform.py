@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as global_apps
 from django.core.exceptions import ValidationError
@@ -29,6 +29,10 @@ from django.utils.translation import gettext as _
 
 from .models import ReformTracked, Unit
 from .succession import successor_table
+
+if TYPE_CHECKING:
+    # The moves scope-check through ``scope.core`` (imported where used, below).
+    from scope.core import AnyScopeUser
 
 TEMP_TABLE = "reform_successor"
 
@@ -202,7 +206,7 @@ class NotASuccessor(ValidationError):
     """The target unit is not a successor of the record's recorded unit."""
 
 
-def record_move(*, record: ReformTracked, to: Unit, user: Any) -> ReformTracked:
+def record_move(*, record: ReformTracked, to: Unit, user: AnyScopeUser) -> ReformTracked:
     """Attach ``record`` to ``to``, another successor of its recorded (legacy) unit.
 
     Clears the review flag. Refuses a target that is not a successor, and (through
@@ -212,7 +216,7 @@ def record_move(*, record: ReformTracked, to: Unit, user: Any) -> ReformTracked:
 
 
 @transaction.atomic
-def records_move(*, records: Iterable[ReformTracked], to: Unit, user: Any) -> list[ReformTracked]:
+def records_move(*, records: Iterable[ReformTracked], to: Unit, user: AnyScopeUser) -> list[ReformTracked]:
     """Move several records (of any ``ReformTracked`` models) to the successor ``to``.
 
     All or nothing: one refused record refuses the whole move. The queries do not grow

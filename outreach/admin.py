@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
@@ -85,12 +86,12 @@ class OutreachEventAdmin(KindImportExportMixin, ScopedModelAdmin):
         return response
 
     def save_service(self, *, request: HttpRequest, obj: OutreachEvent, form: Any, change: bool) -> None:
-        services.event_save(user=request.user, event=obj)
+        services.event_save(user=signed_in(request.user), event=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         instances = formset.save(commit=False)
         for obj in formset.deleted_objects:
             formset.delete_existing(obj)
         for instance in instances:
-            services.event_attachment_save(user=request.user, attachment=instance)
+            services.event_attachment_save(user=signed_in(request.user), attachment=instance)
         formset.save_m2m()

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, add_validation_error
@@ -107,8 +108,7 @@ class ChangeInline(ScopedTabularInline):
     """The model's history: written by the services, never edited by hand."""
 
     model = ModelChange
-    fields = ["changed_at", "action", "changed_by", "changes"]
-    readonly_fields = fields
+    fields = readonly_fields = ("changed_at", "action", "changed_by", "changes")
     extra = 0
     can_delete = False
 
@@ -197,7 +197,7 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Open"))
 
     def save_service(self, *, request: HttpRequest, obj: ProtectionModel, form: Any, change: bool) -> None:
-        services.protection_model_save(user=request.user, instance=obj)
+        services.protection_model_save(user=signed_in(request.user), instance=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Inline rows are written through the services too."""
@@ -206,9 +206,9 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
             formset.delete_existing(obj)
         for instance in instances:
             if isinstance(instance, ModelMember):
-                services.model_member_save(user=request.user, member=instance)
+                services.model_member_save(user=signed_in(request.user), member=instance)
             elif isinstance(instance, Enrolment):
-                services.enrolment_save(user=request.user, enrolment=instance)
+                services.enrolment_save(user=signed_in(request.user), enrolment=instance)
         formset.save_m2m()
 
     def get_urls(self) -> list[Any]:
@@ -252,7 +252,9 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
                     for f in formset.forms
                 ]
                 try:
-                    result = services.attendance_register_save(user=request.user, model=model, date=on, entries=entries)
+                    result = services.attendance_register_save(
+                        user=signed_in(request.user), model=model, date=on, entries=entries
+                    )
                 except ValidationError as exc:
                     add_validation_error(day_form, exc)
                 else:
@@ -305,7 +307,7 @@ class EnrolmentAdmin(ScopedModelAdmin):
         return field
 
     def save_service(self, *, request: HttpRequest, obj: Enrolment, form: Any, change: bool) -> None:
-        services.enrolment_save(user=request.user, enrolment=obj)
+        services.enrolment_save(user=signed_in(request.user), enrolment=obj)
 
 
 @admin.register(Attendance)
@@ -335,7 +337,7 @@ class AttendanceAdmin(KindImportExportMixin, ScopedModelAdmin):
         return field
 
     def save_service(self, *, request: HttpRequest, obj: Attendance, form: Any, change: bool) -> None:
-        services.attendance_save(user=request.user, attendance=obj)
+        services.attendance_save(user=signed_in(request.user), attendance=obj)
 
 
 def _register_rows(lines: list[Any], formset: Any) -> list[tuple[Any, Any]]:

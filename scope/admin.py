@@ -267,7 +267,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, _ModelAdmin):
 
     # Archive instead of delete --------------------------------------------------------------
 
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if deletes_destroy(self.model):
             return False
         return super().has_delete_permission(request, obj)
@@ -395,9 +395,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, _ModelAdmin):
     def save_model(self, request: HttpRequest, obj: models.Model, form: forms.ModelForm[Any], change: bool) -> None:
         self.save_service(request=request, obj=obj, form=form, change=change)
 
-    def save_service(
-        self, *, request: HttpRequest, obj: models.Model, form: forms.ModelForm[Any], change: bool
-    ) -> None:
+    def save_service(self, *, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool) -> None:
         """Write ``obj``; apps override this to call their service. Default: scope-check, save."""
         ensure_in_scope(obj, request.user)
         obj.save()
@@ -442,7 +440,7 @@ class ScopedInline(ScopedFormFieldsMixin, _InlineMixinBase):
             qs = qs.select_related(*self.list_select_related)
         return _visible(self.model, qs, request)
 
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if deletes_destroy(self.model):
             return False
         return super().has_delete_permission(request, obj)

@@ -101,7 +101,7 @@ class ScopedViewSetMixin(_GenericViewSet):  # type: ignore[misc]  # DRF: untyped
             actions = [a for a in actions if a.__name__ != "restore"]
         return actions
 
-    def get_object(self) -> models.Model:
+    def get_object(self) -> Any:
         try:
             obj: models.Model = super().get_object()
         except Http404:

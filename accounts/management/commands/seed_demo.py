@@ -45,6 +45,7 @@ import importlib.util
 import inspect
 import random
 from dataclasses import dataclass
+from types import ModuleType
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -215,7 +216,7 @@ class Command(BaseCommand):
     def print_guide(
         self,
         accounts: list[DemoAccount],
-        modules: list[tuple[str, object]],
+        modules: list[tuple[str, ModuleType]],
         *,
         users: dict[str, User],
         current_users: dict[str, User],
@@ -248,7 +249,7 @@ def accepts(function: object, keyword: str) -> bool:
     return any(p.name == keyword or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
 
-def demo_modules() -> list[tuple[str, object]]:
+def demo_modules() -> list[tuple[str, ModuleType]]:
     """``(app_label, module)`` for every app of ``DEMO_APPS`` that has a ``demo`` module.
 
     A missing module is skipped; an error raised while importing an existing one is not.
