@@ -10,9 +10,9 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from accounts.types import signed_in
-from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
+from scope.admin_filters import UnitInScopeFilter
 
 from . import services
 from .models import EventAttachment, OutreachEvent
