@@ -65,7 +65,7 @@ def _holders(child: Child, field: str, value: str):
     return others.exclude(pk=child.pk) if child.pk is not None else others
 
 
-def identifiers_hold(*, child: Child, user: AnyUser) -> list[str]:
+def identifiers_hold(*, child: Child, user: AnyUser | None) -> list[str]:
     """Hold each identifier of ``child`` that a live child out of ``user``'s scope has.
 
     The intended value is the field's, or the held one when the field is empty (a path that

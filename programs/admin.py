@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -28,6 +28,9 @@ from .models import Attendance, Enrolment, ModelChange, ModelMember, ProtectionM
 from .resources import AttendanceResource, ProtectionModelResource
 from .selectors import attendance_figures, attendance_register, daycare_model_get
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
+
 
 class StatusFilter(admin.SimpleListFilter):
     """Status today, derived from the dates."""
@@ -38,7 +41,8 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return list(ProtectionModel.Status.choices)
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    # ``queryset`` is the protection models' own (``with_status``), which the base class cannot say.
+    def queryset(self, request: HttpRequest, queryset: Any) -> QuerySet:
         if self.value() in ProtectionModel.Status.values:
             return queryset.with_status(self.value(), timezone.localdate())
         return queryset
@@ -57,7 +61,8 @@ class ActiveInYearFilter(admin.SimpleListFilter):
         this_year = timezone.localdate().year
         return [(str(y), str(y)) for y in range(this_year, start.year - 1, -1)]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    # As above: the protection models' queryset (``active_during``).
+    def queryset(self, request: HttpRequest, queryset: Any) -> QuerySet:
         value = self.value()
         if value and value.isdigit():
             year = int(value)
@@ -135,6 +140,12 @@ def _members_now() -> Coalesce:
     return Coalesce(Subquery(count), 0)
 
 
+class MembersNow(TypedDict):
+    """What ``ProtectionModelChangeList`` annotates each row with."""
+
+    members_now: int
+
+
 class ProtectionModelChangeList(ChangeList):
     def get_queryset(self, request: HttpRequest, exclude_parameters: Any = None) -> QuerySet:
         # Only the list shows the count; change, delete and filter pages do without the subquery.
@@ -181,12 +192,12 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         return self.inlines
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: ProtectionModel) -> str:
+    def status_display(self, obj: ProtectionModel) -> StrOrPromise:
         return ProtectionModel.Status(obj.status_on(timezone.localdate())).label
 
     # Sorts on the list's annotation (see ``ProtectionModelChangeList``), so the count is computed once.
     @admin.display(description=_("members"), ordering=F("members_now"))
-    def members_display(self, obj: ProtectionModel) -> int:
+    def members_display(self, obj: WithAnnotations[ProtectionModel, MembersNow]) -> int:
         return obj.members_now if obj.members_count is None else max(obj.members_now, obj.members_count)
 
     @admin.display(description=_("daily register"))
@@ -302,7 +313,7 @@ class EnrolmentAdmin(ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "model":
+        if db_field.name == "model" and field is not None and field.queryset is not None:
             field.queryset = field.queryset.filter(kind=ProtectionModel.Kind.DAYCARE_DISABILITY)
         return field
 
@@ -332,7 +343,7 @@ class AttendanceAdmin(KindImportExportMixin, ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "enrolment":
+        if db_field.name == "enrolment" and field is not None and field.queryset is not None:
             field.queryset = field.queryset.select_related("model", "child")
         return field
 

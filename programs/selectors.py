@@ -82,9 +82,9 @@ class AttendanceFigures:
     """Daily counts, monthly and yearly figures of one year's day-care attendance."""
 
     year: int
+    total: PeriodFigures
     daily: list[dict[str, Any]] = field(default_factory=list)
     months: list[PeriodFigures] = field(default_factory=list)
-    total: PeriodFigures | None = None
 
 
 def attendance_figures(*, user: AnyUser, year: int, model: ProtectionModel | None = None) -> AttendanceFigures:

@@ -86,7 +86,7 @@ def _area(fs: filters.ReportFilterSet, *, user: AnyUser) -> ReportArea | None:
 
 def _count_table(name: str, title: Any, label: Any, rows: list[tuple[Any, dict[str, int]]], columns) -> Table:
     table_rows = [{"value": str(value), **counts} for value, counts in rows]
-    total = {"value": str(TOTAL_LABEL)}
+    total: dict[str, str | int] = {"value": str(TOTAL_LABEL)}
     for column in columns:
         total[column.key] = sum(r.get(column.key) or 0 for _v, r in rows)
     return Table(
@@ -224,7 +224,7 @@ def models_report(*, user: AnyUser, data: Mapping[str, Any]) -> FilteredReport:
         for r in grouped:
             per_unit.setdefault(r["key"], {})[r["kind"]] = r["n"]
         kind_columns = [Column(k, label) for k, label in ProtectionModel.Kind.choices]
-        rows_out = [
+        rows_out: list[tuple[Any, dict[str, int]]] = [
             (f"{u.code} {u.name}", {k: per_unit.get(pk, {}).get(k, 0) for k in kinds}) for pk, u in units.items()
         ]
         if any(k not in units for k in per_unit):
@@ -292,10 +292,10 @@ def survey_report(*, user: AnyUser, data: Mapping[str, Any]) -> FilteredReport:
         .order_by()
     )
     per: dict[Any, dict[str, int]] = {}
-    for r in surveyed:
-        per.setdefault(r.pop("key"), {}).update(r)
-    for r in stats:
-        per.setdefault(r.pop("key"), {}).update(r)
+    # Plain dicts of the rows: the key goes, the counts stay.
+    counted: list[dict[str, Any]] = [dict(r) for r in surveyed] + [dict(s) for s in stats]
+    for row in counted:
+        per.setdefault(row.pop("key"), {}).update(row)
     names = {u.pk: f"{u.code} {u.name}" for u in Unit.objects.filter(pk__in=[k for k in per if k is not None])}
     columns = [
         Column("surveyed", _("Surveyed")),

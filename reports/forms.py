@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -38,5 +38,6 @@ class AnnualSummaryForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(user)
+        # django-stubs types a form's fields as ``Field``; this one is the ChoiceField above.
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
         self.fields["year"].initial = timezone.localdate().year
