@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from locations.text import fold
 
-from .kinds import KindSpec, get_spec
-from .kinds.base import Context, Row, RowError
+from .kind import Context, KindSpec, Row, RowError
 from .reading import UnusableFile, open_rows
+from .registry import get_spec
 
 if TYPE_CHECKING:
     from accounts.models import User

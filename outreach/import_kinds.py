@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imports import cells
+from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+from imports.registry import register
 from locations.text import fold
 from outreach.models import OutreachEvent
-from programs.models import ProtectionModel
-
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+from programs.import_kinds.protection_models import scoped_models_by_code
 
 FIELDS = ["participants_total", "participants_children", "participants_female", "model", "event_ref"]
 
@@ -26,16 +26,11 @@ def _venue(value: Any) -> str | None:
     return cells.parse_choice(value, dict(OutreachEvent.Venue.choices))
 
 
-def scoped_models_by_code(codes: set[str], ctx: Context) -> dict[str, ProtectionModel]:
-    """Protection models by code, only those inside the scope (one query)."""
-    found: Iterable[ProtectionModel] = []
-    if codes:
-        found = ProtectionModel.objects.filter(code__in=codes)
-    return {m.code: m for m in found if ctx.in_scope_id(m.unit_id, m.current_unit_id)}
-
-
+@register
 class EventsSpec(KindSpec):
     kind = "events"
+    label = gettext_lazy("Outreach events")
+    position = 50
     model = OutreachEvent
     columns = [
         Column("date", "Ngày", True, cells.parse_date, "20/05/2024"),

@@ -12,13 +12,14 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.incidents import AbuseForm, AbuseSetting, Incident, earliest_birth
 from cases.models import Case
 from imports import cells
+from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed
+from imports.registry import register
 from locations.text import fold
-
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed
 
 FIELDS = ["perpetrator_relation", "reported_to_police", "handling"]
 
@@ -47,8 +48,11 @@ def _lookup(model: type[AbuseForm] | type[AbuseSetting]) -> dict[str, int]:
     return lookup
 
 
+@register
 class IncidentsSpec(KindSpec):
     kind = "incidents"
+    label = gettext_lazy("Incidents of abuse")
+    position = 70
     model = Incident
     columns = [
         Column("case_ref", "Số hồ sơ", True, cells.text, "QLTH-2024-001", 50),

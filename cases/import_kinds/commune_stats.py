@@ -5,17 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases.models import CommuneStats
 from imports import cells
-
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
+from imports.registry import register
 
 COUNTS = ["children_total", "children_male", "children_female", "children_under_6", "special_total", "at_risk_total"]
 
 
+@register
 class CommuneStatsSpec(KindSpec):
     kind = "commune_stats"
+    label = gettext_lazy("Commune statistics")
+    position = 20
     model = CommuneStats
     columns = [
         Column("survey_year", "Năm điều tra", True, cells.parse_year, "2024"),

@@ -1,6 +1,8 @@
 """What every kind of import file shares: its columns, a batch of parsed rows, the context.
 
-A kind (``KindSpec`` subclass) declares its columns and implements two batch methods:
+A kind (``KindSpec`` subclass) lives in the ``import_kinds`` module of the app that owns its
+records, is registered there (``imports.registry.register``), declares its key, its label,
+its place in the lists and its columns, and implements two batch methods:
 
 * ``check(rows, ctx)``: resolve codes and match existing records for the whole batch with a
   fixed number of queries, then decide per row: an error, or an action (new / updated /
@@ -142,9 +144,14 @@ class Context:
 
 
 class KindSpec:
-    """Base of the six kinds; see the module docstring for the contract."""
+    """Base of the kinds; see the module docstring for the contract."""
 
+    # The stable key, stored on ``ImportJob.kind`` and given to ``import_data``.
     kind: ClassVar[str]
+    # The name users choose in the lists (admin, API).
+    label: ClassVar[StrOrPromise]
+    # Where the kind comes in those lists and in ``import_data``'s: smaller first.
+    position: ClassVar[int]
     model: ClassVar[type[models.Model]]
     columns: ClassVar[list[Column]]
 
@@ -311,6 +318,18 @@ class _RunCodebook(UnitCodebook):
                         self.said[legacy.pk] = describe_succession(legacy)
                     raise UnitNotFound(self.said[legacy.pk])
         return super().resolve(code, on, level=level)
+
+
+def scoped_by_key(model: type[ReformTracked], key: str, values: Collection[str], ctx: Context) -> dict[str, Any]:
+    """The records of ``model`` whose field ``key`` is one of ``values``, by that value: those inside the scope.
+
+    One query. The scope is that of the recorded unit (``recorded_unit_field``) or its current unit.
+    """
+    if not values:
+        return {}
+    unit_id = f"{model.recorded_unit_field}_id"
+    found = model._default_manager.filter(**{f"{key}__in": values})
+    return {getattr(r, key): r for r in found if ctx.in_scope_id(getattr(r, unit_id), r.current_unit_id)}
 
 
 def changed(instance: models.Model, values: dict[str, Any]) -> bool:

@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from cases.import_kinds.children import by_keys
 from cases.models import Child
 from imports import cells
+from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row
+from imports.registry import register
 from programs.models import Attendance, Enrolment
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row
-from .children import by_keys
-from .events import scoped_models_by_code
+from .protection_models import scoped_models_by_code
 
 # The file's column of each field ``Enrolment.clean()`` and ``Attendance.clean()`` may refuse.
 ENROLMENT_COLUMNS = {"model": "model_code", "child_name": "child_ref", "enrolled_on": "date", "left_on": "date"}
@@ -26,8 +28,11 @@ def _present(value: object) -> bool:
     return True if parsed is None else parsed
 
 
+@register
 class AttendanceSpec(KindSpec):
     kind = "attendance"
+    label = gettext_lazy("Day-care attendance")
+    position = 60
     model = Attendance
     columns = [
         Column("date", "Ngày", True, cells.parse_date, "02/05/2024"),

@@ -19,8 +19,7 @@ from cases.consent import OPEN_CONSENT_TAKEN, Consent, open_key
 from cases.models import ChangeRecord, Child
 from imports import cells
 from imports.bulk import any_of, bulk_insert_values
-
-from .base import UNCHANGED, UPDATED, Column, Row
+from imports.kind import UNCHANGED, UPDATED, Column, Row
 
 COLUMNS = [
     Column("consent_party", "Người đồng ý", False, lambda v: cells.parse_choice(v, dict(Consent.Party.choices)), ""),

@@ -7,14 +7,27 @@ from collections import defaultdict
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from imports import cells
+from imports.kind import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Context,
+    KindSpec,
+    Row,
+    changed,
+    clean_row,
+    scoped_by_key,
+    set_current_unit,
+)
+from imports.registry import register
 from locations.models import Unit
 from programs.models import ProtectionModel
 from scope.archive import archived_taken_message
 from scope.core import with_archived
-
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row, set_current_unit
 
 FIELDS = ["name", "kind", "unit", "established_on", "ended_on", "host", "decision_no", "members_count"]
 CBCP = ProtectionModel.Kind.CBCP_SYSTEM
@@ -26,12 +39,20 @@ def _kind(value: Any) -> str | None:
     return cells.parse_choice(value, dict(ProtectionModel.Kind.choices))
 
 
+def scoped_models_by_code(codes: set[str], ctx: Context) -> dict[str, ProtectionModel]:
+    """Protection models by code, only those inside the scope (one query)."""
+    return scoped_by_key(ProtectionModel, "code", codes, ctx)
+
+
 def _overlap(start: dt.date, end: dt.date | None, other_start: dt.date, other_end: dt.date | None) -> bool:
     return (end is None or other_start <= end) and (other_end is None or other_end >= start)
 
 
+@register
 class ModelsSpec(KindSpec):
     kind = "models"
+    label = gettext_lazy("Protection models")
+    position = 30
     model = ProtectionModel
     columns = [
         Column("code", "Mã mô hình", True, cells.text, "MH-23281-01", 50),

@@ -25,10 +25,21 @@ from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecor
 from cases.validators import check_birth, check_personal_id
 from imports import cells
 from imports.bulk import any_of, bulk_insert_values, bulk_update_values, without_bitmap_scans
+from imports.kind import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Context,
+    KindSpec,
+    Row,
+    current_unit_fields,
+    keeps_current_unit,
+)
+from imports.registry import register
 from locations.text import fold
 
 from . import child_consents
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, current_unit_fields, keeps_current_unit
 
 # Lazy: formatted only when a duplicate is found, not once per row.
 PERSONAL_ID = gettext_lazy("personal ID")
@@ -87,8 +98,11 @@ class NewChild:
         }
 
 
+@register
 class ChildrenSpec(KindSpec):
     kind = "children"
+    label = gettext_lazy("Children (survey)")
+    position = 10
     model = Child
     columns = [
         Column("survey_year", "Năm điều tra", True, cells.parse_year, "2024"),

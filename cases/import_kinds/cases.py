@@ -9,24 +9,37 @@ optional cells keep what is stored (as in the ``children`` kind).
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from cases import history
 from cases.assignment import assignee_check, default_assignee
 from cases.deadlines import plan_due
 from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
 from imports import cells
+from imports.kind import (
+    NEW,
+    UNCHANGED,
+    UPDATED,
+    Column,
+    Context,
+    KindSpec,
+    Row,
+    changed,
+    scoped_by_key,
+    set_current_unit,
+)
+from imports.registry import register
+from locations.models import ReformTracked
 from scope.archive import archived_taken_message
 from scope.core import with_archived
 
-from .base import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
 from .children import _personal_id, by_keys
-from .events import scoped_models_by_code
 
 # What a row sets on a case; derived fields follow them (see ``_derive``).
 FIELDS = [
@@ -58,8 +71,16 @@ def _outcome(value: Any) -> str | None:
     return cells.parse_choice(value, dict(Case.Outcome.choices))
 
 
+def scoped_models_by_code(codes: set[str], ctx: Context) -> dict[str, Any]:
+    """The protection models (those ``Case.model`` points to) by code, inside the scope (one query)."""
+    return scoped_by_key(cast("type[ReformTracked]", Case._meta.get_field("model").related_model), "code", codes, ctx)
+
+
+@register
 class CasesSpec(KindSpec):
     kind = "cases"
+    label = gettext_lazy("Cases")
+    position = 40
     model = Case
     columns = [
         Column("case_ref", "Số hồ sơ", True, cells.text, "QLTH-2024-001", 50),
