@@ -16,6 +16,10 @@ from scope.core import ScopeUser
 from .models import Notification
 from .services import notifications_send
 
+# The notifications come from the other apps' demo records (their cases, transfers, referrals):
+# seed_demo seeds this module after every other app's, and resets it before them.
+SEED_AFTER_OTHER_APPS = True
+
 
 def seed(
     *,

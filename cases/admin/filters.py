@@ -6,12 +6,9 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-# The unit drill-down of these lists lives with the scoped bases; the lists below name it as ``f.``.
-from scope.admin_filters import UnitInScopeFilter  # noqa: F401
-
-from .ethnicity import ETHNICITY_CHOICES
-from .identifiers import awaiting_review_q, is_reviewer
-from .models import Category
+from ..ethnicity import ETHNICITY_CHOICES
+from ..identifiers import awaiting_review_q, is_reviewer
+from ..models import Category
 
 
 class CategoryFilter(admin.SimpleListFilter):

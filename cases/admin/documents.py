@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from documents.render import FORMATS, DocumentFormatError
 
-from .documents import CASE_DOCUMENTS, UnknownDocument, case_document_file
-from .models import Case
+from ..documents import CASE_DOCUMENTS, UnknownDocument, case_document_file
+from ..models import Case
 
 
 def case_document_buttons(model_admin: ModelAdmin, request: HttpRequest, case: Case) -> list[dict[str, Any]]:

@@ -8,12 +8,10 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from scope.admin import ScopedModelAdmin, ScopedStackedInline
+from scope.admin import ScopedModelAdmin, ScopedStackedInline, SensitiveFieldsMixin
 
-from .incident_services import incident_save
-from .incidents import AbuseForm, AbuseSetting, Incident
-
-PERSONAL_DATA_PERM = "accounts.view_personal_data"
+from ..incident_services import incident_save
+from ..incidents import AbuseForm, AbuseSetting, Incident
 
 
 class ReferenceListAdmin(ScopedModelAdmin):
@@ -70,15 +68,13 @@ class IncidentInlineForm(forms.ModelForm):
         )
 
 
-class IncidentInline(ScopedStackedInline):
+class IncidentInline(SensitiveFieldsMixin, ScopedStackedInline):
     model = Incident
     form = IncidentInlineForm
     fields = [("date", "setting"), "forms", ("perpetrator_relation", "reported_to_police", "handling"), "notes"]
     extra = 0
-
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # What happened to a child is personal data: never for roles that see aggregates only.
-        return request.user.has_perm(PERSONAL_DATA_PERM) and super().has_view_permission(request, obj)
+    # What happened to a child is personal data: never for roles that see aggregates only.
+    sensitive_rows = True
 
 
 def save_incident_formset(request: HttpRequest, formset: Any) -> None:

@@ -9,10 +9,10 @@ from django.utils.translation import gettext_lazy as _
 
 from scope.admin import add_validation_error
 
-from .case_forms import FORM_SECTIONS
-from .identifiers import identifiers_check, identifiers_hold, identifiers_show
-from .models import Case, CaseForm
-from .services import STALE_MESSAGE, Warnings, child_check
+from ..case_forms import FORM_SECTIONS
+from ..identifiers import identifiers_check, identifiers_hold, identifiers_show
+from ..models import Case, CaseForm
+from ..services import STALE_MESSAGE, Warnings, child_check
 
 
 class VersionedForm(forms.ModelForm):

@@ -16,9 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
 
-from .referral_services import REFERRAL_TRANSITIONS, referral_send, referral_set_status
-from .referrals import Referral, ReferralStep
-from .transfer_services import sharing_allowed
+from ..referral_services import REFERRAL_TRANSITIONS, referral_send, referral_set_status
+from ..referrals import Referral, ReferralStep
+from ..transfer_services import sharing_allowed
 
 
 class ReferralInlineForm(forms.ModelForm):

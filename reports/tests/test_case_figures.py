@@ -1,11 +1,13 @@
+"""The case management figures (``reports.selectors.case_figures``): which children count in which year."""
+
 import datetime as dt
 
 import pytest
 
 from cases.models import Case, CaseTransition
-from cases.selectors import cases_overdue, children_closed_success, children_managed, success_rate
-
-from .factories import CaseFactory, ChildFactory
+from cases.tests.factories import CaseFactory, ChildFactory
+from reports.area import ReportArea
+from reports.selectors import case_figures, success_rate
 
 D = dt.date
 
@@ -17,8 +19,21 @@ def case(units, opened, closed=None, outcome="", child=None, commune=None):
     return CaseFactory(child=child, commune=commune, opened_on=opened, closed_on=closed, outcome=outcome, status=status)
 
 
+def figures(user, unit, year):
+    return case_figures(user=user, area=ReportArea(unit=unit, year=year)).total
+
+
 def managed(cast, units, year, unit=None):
-    return children_managed(user=cast.province, unit=unit or units.kontum, year=year)
+    return figures(cast.province, unit or units.kontum, year)["children_managed"]
+
+
+def closed_success(cast, units, year):
+    return figures(cast.province, units.kontum, year)["cases_closed_success"]
+
+
+def rate(cast, units, year):
+    total = figures(cast.province, units.kontum, year)
+    return success_rate(total["cases_closed_success"], total["children_managed"])
 
 
 def test_opened_on_dec_31_counts_for_that_year_only_from_then(cast, units):
@@ -32,8 +47,8 @@ def test_closed_on_jan_1_counts_for_that_year_not_the_next(cast, units):
     case(units, D(2023, 5, 1), closed=D(2024, 1, 1), outcome="goal_achieved")
     assert managed(cast, units, 2024) == 1
     assert managed(cast, units, 2025) == 0
-    assert children_closed_success(user=cast.province, unit=units.kontum, year=2024) == 1
-    assert children_closed_success(user=cast.province, unit=units.kontum, year=2023) == 0
+    assert closed_success(cast, units, 2024) == 1
+    assert closed_success(cast, units, 2023) == 0
 
 
 def test_closed_on_dec_31_does_not_count_next_year(cast, units):
@@ -48,8 +63,8 @@ def test_two_cases_of_one_child_count_once(cast, units):
     case(units, D(2024, 6, 1), closed=D(2024, 9, 1), outcome="goal_achieved", child=child)
     case(units, D(2024, 6, 1))
     assert managed(cast, units, 2024) == 2
-    assert children_closed_success(user=cast.province, unit=units.kontum, year=2024) == 1
-    assert success_rate(user=cast.province, unit=units.kontum, year=2024) == 0.5
+    assert closed_success(cast, units, 2024) == 1
+    assert rate(cast, units, 2024) == 0.5
 
 
 def test_reopened_case_is_not_managed_in_the_years_it_was_closed(cast, units):
@@ -68,35 +83,26 @@ def test_success_kept_when_the_case_is_reopened_later(cast, units):
                                   outcome="goal_achieved")  # fmt: skip
     CaseTransition.objects.create(case=reopened, from_status="closed", to_status="initial_assessment",
                                   on=D(2024, 2, 1), previous_closed_on=D(2023, 9, 1))  # fmt: skip
-    assert children_closed_success(user=cast.province, unit=units.kontum, year=2023) == 1
-    assert children_closed_success(user=cast.province, unit=units.kontum, year=2024) == 0
+    assert closed_success(cast, units, 2023) == 1
+    assert closed_success(cast, units, 2024) == 0
 
 
 def test_success_rate_is_none_when_nothing_was_managed(cast, units):
-    assert success_rate(user=cast.province, unit=units.kontum, year=2024) is None
+    assert rate(cast, units, 2024) is None
 
 
-def test_selectors_stay_inside_the_users_scope(cast, units):
+def test_figures_stay_inside_the_users_scope(cast, units):
     case(units, D(2024, 1, 5), commune=units.dakglei_town)
     case(units, D(2024, 1, 5))
-    assert children_managed(user=cast.commune, unit=units.kontum, year=2024) == 1
-    assert children_managed(user=cast.other_province, unit=units.kontum, year=2024) == 0
-    assert children_managed(user=cast.no_unit, unit=units.kontum, year=2024) == 0
-    assert children_managed(user=cast.province, unit=units.dakglei, year=2024) == 1
+    assert figures(cast.commune, units.kontum, 2024)["children_managed"] == 1
+    assert figures(cast.other_province, units.kontum, 2024)["children_managed"] == 0
+    assert figures(cast.no_unit, units.kontum, 2024)["children_managed"] == 0
+    assert figures(cast.province, units.dakglei, 2024)["children_managed"] == 1
 
 
 def test_current_province_counts_legacy_cases(cast, units):
     case(units, D(2024, 1, 5))
-    assert children_managed(user=cast.current_province, unit=units.quangngai, year=2024) == 1
-
-
-def test_overdue_selector(cast, units):
-    late = case(units, D(2024, 1, 5))
-    Case.objects.filter(pk=late.pk).update(status="detailed_assessment", plan_due_on=D(2024, 1, 12))
-    case(units, D(2024, 1, 5))
-    now = dt.datetime(2024, 1, 15, 9, tzinfo=dt.UTC)
-    assert list(cases_overdue(user=cast.commune, now=now)) == [late]
-    assert list(cases_overdue(user=cast.peer_commune, now=now)) == []
+    assert figures(cast.current_province, units.quangngai, 2024)["children_managed"] == 1
 
 
 @pytest.mark.parametrize("year", [2023, 2024])

@@ -23,10 +23,10 @@ from locations.models import Unit
 from scope.admin import ScopedModelAdmin, add_validation_error
 from scope.core import OutOfScope, units_reached
 
-from .models import Case
-from .transfer_services import transfer_accept, transfer_cancel, transfer_reject, transfer_request
-from .transfers import Transfer
-from .workflow import may_act
+from ..models import Case
+from ..transfer_services import transfer_accept, transfer_cancel, transfer_reject, transfer_request
+from ..transfers import Transfer
+from ..workflow import may_act
 
 
 class DirectionFilter(admin.SimpleListFilter):

@@ -3,21 +3,19 @@
 A consent is withdrawn by filling in ``withdrawn on``; a row ticked "delete" is archived
 (``Archivable``), so a mistaken row leaves the list without leaving the database. Collaborators
 may record consent at intake (on the add page of the child they report), not change it later.
+The child's admin saves the rows through ``consent_save`` (``ChildAdmin.save_inline_service``).
 """
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
-from django.http import HttpRequest
 
 from scope.admin import ScopedTabularInline
 
-from .consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
-from .consent_services import consent_check_open, consent_save
+from ..consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
+from ..consent_services import consent_check_open
 
 
 class ConsentInlineForm(forms.ModelForm):
@@ -57,13 +55,3 @@ class ConsentInline(ScopedTabularInline):
     readonly_fields = ["recorded_by"]
     list_select_related = ("recorded_by",)
     extra = 0
-
-
-def save_consent_formset(request: HttpRequest, formset: Any) -> None:
-    """Save the consent inline through ``consent_save`` (history and permissions included)."""
-    instances = formset.save(commit=False)
-    for obj in formset.deleted_objects:
-        # The formset's own delete: an archivable row is archived (see ScopedInline).
-        formset.delete_existing(obj)
-    for obj in instances:
-        consent_save(consent=obj, user=request.user)

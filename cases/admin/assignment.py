@@ -20,9 +20,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from scope.core import is_unrestricted, units_reached
 
-from .assignment import ASSIGNABLE_ROLES, case_assign
-from .models import Case
-from .queue import QUEUE_LABELS, case_lists
+from ..assignment import ASSIGNABLE_ROLES, case_assign
+from ..models import Case
+from ..queue import QUEUE_LABELS, case_lists
 
 
 def assignable_users(request_user: Any, case: Case | None = None) -> QuerySet[User]:
