@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import django_filters
 from django.utils import timezone
 
@@ -27,7 +29,14 @@ def with_category(queryset, field: str, code: str):
     return queryset.filter(pk__in=links.values(f"{owner}_id"))
 
 
-class UnitCodeFilterMixin:
+if TYPE_CHECKING:
+    # Checked as the scoped filter set it is mixed into.
+    _FilterSetBase = ScopedFilterSet
+else:
+    _FilterSetBase = object
+
+
+class UnitCodeFilterMixin(_FilterSetBase):
     def filter_unit(self, queryset, name, value):
         """Rows at or below the unit with this code, among the units the user may see."""
         units = units_in_scope(self.request.user).filter(code=value.strip())

@@ -6,12 +6,15 @@ The case management figures are ``reports.selectors.case_figures``; the work que
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .matching import Match, duplicates_of
 from .models import Child
 
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
-def child_duplicates(*, user: Any, child: Child) -> list[Match]:
+
+def child_duplicates(*, user: AnyUser, child: Child) -> list[Match]:
     """Likely duplicates of ``child`` among the children the user may see."""
     return duplicates_of(child, queryset=Child.objects.visible_to(user))

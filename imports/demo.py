@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 
 from .registry import kinds
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 SAMPLES = "samples"
 
 
-def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> list[str]:
+def guide(*, users: dict[str, User], current_users: dict[str, User], url: str) -> list[str]:
     """Where to try an import: the first kind listed that has a sample file, from its records' list."""
     samples = settings.BASE_DIR / SAMPLES
     for kind, spec in kinds().items():

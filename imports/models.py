@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -13,6 +14,9 @@ from scope.downloads import ProtectedFileField
 from scope.uploads import RandomName
 
 from .registry import kind_choices
+
+if TYPE_CHECKING:
+    from .pipeline import Result
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -90,6 +94,9 @@ class ImportJob(models.Model):
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
+
+    # The pipeline's whole result, on the job that ``import_job_run`` returns (not stored).
+    result: Result
 
     class Meta:
         verbose_name = _("import")

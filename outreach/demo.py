@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -22,6 +22,9 @@ from programs.models import ProtectionModel
 
 from . import services
 from .models import OutreachEvent
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Events fall in the DAYS days up to the day of seeding.
 DAYS = 730
@@ -45,10 +48,10 @@ KIND_WEIGHTS = [("talk", 6), ("training", 2), ("campaign", 1), ("media", 1), ("o
 def seed(
     *,
     province: Unit,
-    users: dict[str, Any],
+    users: dict[str, User],
     rng: random.Random,
     stdout: Any,
-    current_users: dict[str, Any] | None = None,
+    current_users: dict[str, User] | None = None,
 ) -> None:
     """Create two years of demo events across the province's communes (idempotent)."""
     legacy_user = users[Role.PROVINCE_OFFICER]
@@ -105,7 +108,7 @@ def seed(
     stdout.write(f"  outreach events: {created} new, {len(existing) + created} demo events since {first_day:%d/%m/%Y}")
 
 
-def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
+def reset(*, province: Unit, users: dict[str, User], stdout: Any) -> None:
     """Delete the demo events; other events that name a demo model stop naming it.
 
     The programs demo's reset, which runs next, deletes those models.

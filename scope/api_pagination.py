@@ -14,6 +14,8 @@ it answers 404, and a filter narrows the list (docs/contract/api.md).
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import NotFound
@@ -24,10 +26,10 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from .pagination import CappedCountPaginator
 
 
-class OpenEndedPage(Page):
+class OpenEndedPage(Page[Any]):
     """A page of a list longer than the cap: whether another follows was read, not counted."""
 
-    def __init__(self, object_list, number, paginator, *, more: bool) -> None:
+    def __init__(self, object_list: Any, number: int, paginator: Any, *, more: bool) -> None:
         super().__init__(object_list, number, paginator)
         self.more = more
 
@@ -41,18 +43,18 @@ class OpenEndedPage(Page):
 class OpenEndedPaginator(CappedCountPaginator):
     """Counts up to the cap; past it, serves any page that has rows."""
 
-    def validate_number(self, number):
+    def validate_number(self, number: Any) -> int:
         if not (self.count and self.capped):
             return super().validate_number(number)
         try:
-            number = int(number)
+            asked = int(number)
         except (TypeError, ValueError):
             raise PageNotAnInteger(self.error_messages["invalid_page"]) from None
-        if number < 1:
+        if asked < 1:
             raise EmptyPage(self.error_messages["min_page"])
-        return number
+        return asked
 
-    def page(self, number):
+    def page(self, number: Any) -> Page[Any]:
         number = self.validate_number(number)
         if not self.capped:
             return super().page(number)
@@ -63,12 +65,12 @@ class OpenEndedPaginator(CappedCountPaginator):
         return OpenEndedPage(rows[: self.per_page], number, self, more=len(rows) > self.per_page)
 
 
-class CappedCountPagination(PageNumberPagination):
+class CappedCountPagination(PageNumberPagination):  # type: ignore[misc]  # DRF ships no types
     """``PageNumberPagination`` with a capped ``count`` and a ``count_capped`` flag (see the module)."""
 
     django_paginator_class = OpenEndedPaginator
 
-    def get_page_number(self, request, paginator):
+    def get_page_number(self, request: Any, paginator: Any) -> Any:
         number = request.query_params.get(self.page_query_param) or 1
         if number in self.last_page_strings:
             if paginator.count and paginator.capped:
@@ -79,7 +81,7 @@ class CappedCountPagination(PageNumberPagination):
             return paginator.num_pages
         return number
 
-    def get_paginated_response(self, data):
+    def get_paginated_response(self, data: Any) -> Response:
         return Response(
             {
                 "count": self.page.paginator.count,
@@ -90,7 +92,7 @@ class CappedCountPagination(PageNumberPagination):
             }
         )
 
-    def get_paginated_response_schema(self, schema):
+    def get_paginated_response_schema(self, schema: Any) -> Any:
         answer = super().get_paginated_response_schema(schema)
         properties = answer["properties"]
         properties["count"]["description"] = "Number of rows; when count_capped, the list has more than this."
@@ -106,16 +108,16 @@ class CappedCountPagination(PageNumberPagination):
         answer["required"] = ["count", "count_capped", "results"]
         return answer
 
-    def get_html_context(self):
+    def get_html_context(self) -> Any:
         if not self.page.paginator.capped:
             return super().get_html_context()
         # The browsable API's page links, past the cap: up to this page, or the next one if any.
         base_url = self.request.build_absolute_uri()
 
-        def page_url(number):
+        def page_url(number: int) -> str:
             if number == 1:
-                return remove_query_param(base_url, self.page_query_param)
-            return replace_query_param(base_url, self.page_query_param, number)
+                return str(remove_query_param(base_url, self.page_query_param))
+            return str(replace_query_param(base_url, self.page_query_param, number))
 
         current = self.page.number
         final = max(self.page.paginator.num_pages, current + int(self.page.has_next()))

@@ -43,7 +43,7 @@ def listed_ids(units: QuerySet[Unit]) -> list[int] | None:
     return None if len(ids) > MAX_LISTED_UNITS else ids
 
 
-def with_units_listed(queryset: QuerySet, request: HttpRequest) -> QuerySet:
+def with_units_listed(queryset: QuerySet[Any], request: HttpRequest) -> QuerySet[Any]:
     """``queryset`` (already scoped) with the scope's units written out as well."""
     ids = reached_unit_ids(request)
     return queryset if ids is None else _written_out(queryset, ids)
@@ -60,10 +60,11 @@ def reached_unit_ids(request: HttpRequest) -> list[int] | None:
     if not hasattr(request, REACHED_ATTR):
         user = request.user
         setattr(request, REACHED_ATTR, None if is_unrestricted(user) else listed_ids(units_reached(user)))
-    return getattr(request, REACHED_ATTR)
+    reached: list[int] | None = getattr(request, REACHED_ATTR)
+    return reached
 
 
-def in_unit_listed(queryset: ScopedQuerySet, unit: Unit) -> ScopedQuerySet:
+def in_unit_listed(queryset: ScopedQuerySet[Any], unit: Unit) -> ScopedQuerySet[Any]:
     """``queryset.in_unit(unit)``, with the units written out instead of their subqueries.
 
     The same rows (``unit_q`` names the units at or below ``unit``), and one condition less for
@@ -75,7 +76,7 @@ def in_unit_listed(queryset: ScopedQuerySet, unit: Unit) -> ScopedQuerySet:
     return queryset.filter(units_q(queryset.model, ids))
 
 
-def _written_out[QS: QuerySet](queryset: QS, unit_ids: list[int]) -> QS:
+def _written_out[QS: QuerySet[Any]](queryset: QS, unit_ids: list[int]) -> QS:
     # Through a to-many relation (an import job's successor units) a second filter would join
     # it again and repeat rows; such lists keep the scope's subqueries alone.
     if _crosses_many(queryset.model):
