@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.models import Group
@@ -5,15 +7,31 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from locations.models import Unit
 from scope.admin import ScopedModelAdmin, add_validation_error
+from scope.admin_filters import UnitInScopeFilter
 
 from .models import User
 from .roles import Role
 from .selectors import users_manageable
 from .services import user_check_grant, user_may_grant, user_save
 
+if TYPE_CHECKING:
+    # The type of ``ModelAdmin.fieldsets``; django-stubs names it privately.
+    from django.contrib.admin.options import _FieldsetSpec
+
 # Roles are groups kept in code (accounts.roles); editing them by hand would drift.
 admin.site.unregister(Group)
+
+
+class UserUnitFilter(UnitInScopeFilter):
+    """The unit drill-down of the other lists, for users at or below the chosen unit.
+
+    A sidebar of every unit that has a user would list thousands of communes for the whole country.
+    """
+
+    def rows_in(self, queryset, unit):
+        return queryset.filter(unit__in=Unit.objects.at_or_below(unit).values("pk"))
 
 
 @admin.register(User)
@@ -26,7 +44,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     """
 
     list_display = ["username", "get_full_name", "role", "unit", "is_active", "last_login"]
-    list_filter = ["role", "is_active", "unit"]
+    list_filter = ["role", "is_active", UserUnitFilter]
     search_fields = ["username", "first_name", "last_name", "email"]
     autocomplete_fields = ["unit"]
     fieldsets = (
@@ -35,7 +53,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
         (_("Role and scope"), {"fields": ("role", "unit", "is_active")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    superuser_fieldsets = ((_("Superuser"), {"fields": ("is_staff", "is_superuser")}),)
+    superuser_fieldsets: "_FieldsetSpec" = ((_("Superuser"), {"fields": ("is_staff", "is_superuser")}),)
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "password1", "password2", "role", "unit")}),)
     readonly_fields = ["last_login", "date_joined"]
 
@@ -62,7 +80,7 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
         if obj is not None and request.user.is_superuser:
-            fieldsets = fieldsets + self.superuser_fieldsets
+            fieldsets = (*fieldsets, *self.superuser_fieldsets)
         return fieldsets
 
     def formfield_for_choice_field(self, db_field, request, **kwargs):
@@ -72,11 +90,12 @@ class UserAdmin(ScopedModelAdmin, DjangoUserAdmin):
             ]
         return super().formfield_for_choice_field(db_field, request, **kwargs)
 
-    def get_form(self, request, obj=None, **kwargs):
-        form_class = super().get_form(request, obj, **kwargs)
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
         actor = request.user
 
-        class GrantCheckedForm(form_class):
+        # mypy cannot check a class whose base is known only at run time.
+        class GrantCheckedForm(form_class):  # type: ignore[valid-type, misc]
             def clean(self):
                 cleaned = super().clean()
                 # A field left out of the form (read-only on one's own page) keeps its stored value.

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 
 from scope.core import is_unrestricted
@@ -12,7 +10,7 @@ from .models import User
 from .roles import Role, role_outranks
 
 
-def users_manageable(*, user: Any) -> QuerySet[User]:
+def users_manageable(*, user: User) -> QuerySet[User]:
     """The users ``user`` may manage: in scope, of a lower rank, never a superuser or themselves.
 
     Every view of the user admin (list, change, password, delete, history, actions,

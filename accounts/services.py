@@ -14,15 +14,17 @@ from locations.models import Unit
 from scope.core import OutOfScope, ensure_in_scope, is_unrestricted, not_found_message
 
 from .models import User
-from .roles import ROLE_EXTRA_PERMISSIONS, ROLE_PERMISSIONS, Role, role_can_grant
+from .roles import Role, role_can_grant, role_table
 from .selectors import users_manageable
+from .types import AnyUser
 
 
 def role_permissions(role: str) -> set[tuple[str, str]]:
-    """(app_label, codename) pairs the role grants, expanded from ``ROLE_PERMISSIONS``."""
+    """(app_label, codename) pairs the role grants, expanded from the role table of the apps."""
+    table = role_table()
     wanted: set[tuple[str, str]] = set()
     all_perms = list(Permission.objects.select_related("content_type"))
-    for target, actions in ROLE_PERMISSIONS.get(role, {}).items():
+    for target, actions in table.permissions.get(role, {}).items():
         app_label, _sep, model = target.partition(".")
         for perm in all_perms:
             ct = perm.content_type
@@ -31,7 +33,7 @@ def role_permissions(role: str) -> set[tuple[str, str]]:
             action = perm.codename.split("_", 1)[0]
             if perm.codename == f"{action}_{ct.model}" and action in actions:
                 wanted.add((app_label, perm.codename))
-    for dotted in ROLE_EXTRA_PERMISSIONS.get(role, []):
+    for dotted in table.extra.get(role, []):
         app_label, codename = dotted.split(".")
         wanted.add((app_label, codename))
     return wanted
@@ -63,7 +65,7 @@ def user_upsert(
     role: str,
     unit: Unit | None,
     password: str | None = None,
-    actor: Any = None,
+    actor: User | None = None,
     **fields: Any,
 ) -> tuple[User, bool]:
     """Create or update a user with a role and a unit.
@@ -98,7 +100,7 @@ def user_upsert(
 
 
 @transaction.atomic
-def user_save(*, user: User, actor: Any) -> User:
+def user_save(*, user: User, actor: User) -> User:
     """Save a user edited in a form (the admin): the grant rule, staff access, the role's group.
 
     The form has already set the fields (and, on creation, the validated password).
@@ -120,7 +122,7 @@ def user_validate_password(*, user: User, password: str) -> None:
         raise ValidationError({"password": exc.messages}) from exc
 
 
-def _would_see(actor: Any, user: User) -> bool:
+def _would_see(actor: User, user: User) -> bool:
     try:
         ensure_in_scope(user, actor)
     except OutOfScope:
@@ -128,7 +130,7 @@ def _would_see(actor: Any, user: User) -> bool:
     return True
 
 
-def user_may_grant(*, actor: Any, role: str) -> bool:
+def user_may_grant(*, actor: AnyUser, role: str) -> bool:
     """Whether ``actor`` may give ``role`` to a user (or keep changing a user who holds it).
 
     Rank alone is not enough: a read-only manager who could hand out an officer's role could
@@ -143,7 +145,7 @@ def user_may_grant(*, actor: Any, role: str) -> bool:
     return all(f"{app_label}.{codename}" in held for app_label, codename in role_permissions(role))
 
 
-def user_check_grant(*, actor: Any, target: User | None, role: str, unit: Unit | None) -> None:
+def user_check_grant(*, actor: User, target: User | None, role: str, unit: Unit | None) -> None:
     """The one rule for giving a role and a unit, applied by the admin, the services and the CLI.
 
     Nobody changes their own role or unit. Otherwise, unless the actor is a superuser: the
@@ -181,4 +183,5 @@ def _stored_role_and_unit(target: User | None) -> tuple[str, int | None] | None:
     """The role and unit id saved for ``target``, before the change being checked."""
     if target is None or target.pk is None:
         return None
-    return User.objects.filter(pk=target.pk).values_list("role", "unit_id").first()
+    stored: tuple[str, int | None] | None = User.objects.filter(pk=target.pk).values_list("role", "unit_id").first()
+    return stored

@@ -12,13 +12,17 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    # accounts.models imports this module (for the model), so the user model is named for mypy only.
+    from .models import User
 
 
 def hash_key(key: str) -> str:
@@ -54,7 +58,7 @@ class ApiToken(models.Model):
         )
 
 
-def api_token_issue(*, user: Any) -> str:
+def api_token_issue(*, user: User) -> str:
     """A new token for ``user``, valid ``API_TOKEN_TTL_DAYS`` days; returns the key (shown once)."""
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(

@@ -11,7 +11,7 @@ code) to ``POST /api/v1/auth/token/``.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TypeGuard
 
 import segno
 from django import forms
@@ -30,20 +30,23 @@ from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from .models import User
+from .types import AnyUser
 
-def requires_two_factor(user: Any) -> bool:
-    """Whether ``user``'s role (or superuser status) is in ``REQUIRE_2FA_ROLES``."""
-    if user is None or not getattr(user, "is_authenticated", False):
+
+def requires_two_factor(user: AnyUser | None) -> TypeGuard[User]:
+    """Whether ``user`` is signed in and their role (or superuser status) is in ``REQUIRE_2FA_ROLES``."""
+    if not isinstance(user, User):
         return False
     roles = set(settings.REQUIRE_2FA_ROLES)
     return bool((user.is_superuser and "superuser" in roles) or (user.role and user.role in roles))
 
 
-def has_device(user: Any) -> bool:
+def has_device(user: AnyUser) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def token_matches(user: Any, token: str) -> bool:
+def token_matches(user: User, token: str) -> bool:
     """Whether ``token`` is the current code of one of ``user``'s confirmed devices."""
     return bool(token) and match_token(user, token) is not None
 
@@ -68,7 +71,8 @@ def _next_url(request: HttpRequest) -> str:
 @login_required(login_url="admin:login")
 def setup_view(request: HttpRequest) -> HttpResponse:
     """Register an authenticator app: a new (unconfirmed) device, confirmed by its first code."""
-    if has_device(request.user) and not request.user.is_verified():
+    # ``is_verified`` is added to the user by django-otp's middleware, which ships no type information.
+    if has_device(request.user) and not request.user.is_verified():  # type: ignore[union-attr]
         return HttpResponseRedirect(reverse("two-factor-verify"))
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:
@@ -134,7 +138,8 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if requires_two_factor(user) and not user.is_verified() and not self._is_open(request):
+        # ``is_verified``: django-otp's middleware (above this one) adds it; untyped.
+        if requires_two_factor(user) and not user.is_verified() and not self._is_open(request):  # type: ignore[attr-defined]
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": _("Verify this session with the authenticator app first.")}, status=403)
             target = "two-factor-verify" if has_device(user) else "two-factor-setup"

@@ -174,6 +174,8 @@ def client_ip(request: Any) -> str | None:
 def _row(request: Any, action: str, outcome: str, label: str, child: Any, case: Any, object_id: str, query: str) -> Any:
     from .models import AccessEvent
 
+    # The request's user goes into a foreign key to the project's user model, which audit (beside
+    # accounts, not above it) cannot name: to mypy it stays ``Any``.
     user: Any = getattr(request, "user", None)
     authenticated = bool(user is not None and getattr(user, "is_authenticated", False))
     if not hasattr(request, "_access_request_id"):

@@ -27,7 +27,7 @@ class AccessEventAdmin(ScopedModelAdmin):
     list_per_page = 100
     readonly_fields = [f.name for f in AccessEvent._meta.fields]
 
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
         if lookup in {"child_id", "case_id", "user__id__exact", "request_id"}:
             return True
         return super().lookup_allowed(lookup, value, request)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -11,14 +10,14 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from scope.core import Scope, ScopedQuerySet, is_unrestricted, with_archived
+from scope.core import AnyScopeUser, Scope, ScopedQuerySet, is_unrestricted, with_archived
 from scope.reads import Action
 
 from .access import Outcome
 
 
 class AccessEventQuerySet(ScopedQuerySet["AccessEvent"]):
-    def visible_to(self, user: Any) -> AccessEventQuerySet:
+    def visible_to(self, user: AnyScopeUser | None) -> AccessEventQuerySet:
         """Events by users of ``user``'s scope, and events about the children and cases in it.
 
         The second half lets a manager see who else (a superuser, a refused officer of another

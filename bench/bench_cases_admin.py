@@ -31,6 +31,8 @@ GIVEN = ["An", "Bình", "Chi", "Dũng", "Đào", "Hà", "Hùng", "Lan", "Mai", "
 STATUSES = ["received", "verified", "initial_assessment", "detailed_assessment", "plan_approved", "in_progress",
             "review", "closed", "closed", "closed"]  # fmt: skip
 CHANNELS = ["hotline_111", "phone", "walk_in", "school", "health", "police", "community", "online", "other"]
+# A page slower than this (median) has the plan of its slowest query printed.
+SLOW_MS = 300
 OUTCOMES = ["goal_achieved", "partially_achieved", "not_achieved", "transferred", "moved_away", "aged_out", "deceased"]
 
 
@@ -167,28 +169,46 @@ def ensure_data(children: int, cases: int) -> None:
         fill(children, cases)
 
 
-def measure(client, url: str, params: dict[str, str]) -> tuple[int, float, int]:
+def rows_shown(response) -> int:
+    """Rows the page says it has: the changelist's count, the API's ``count``, or autocomplete results."""
+    if response.context is not None and "cl" in response.context:
+        return response.context["cl"].result_count
+    body = response.json()
+    return body["count"] if "count" in body else len(body["results"])
+
+
+def measure(client, url: str, params: dict[str, str]) -> tuple[int, float, int, str]:
+    """Queries, median milliseconds of three renders, rows, and the slowest query's SQL."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     client.get(url, params)  # warm-up
     timings = []
     queries = 0
+    slowest = ""
     for _ in range(3):
         with CaptureQueriesContext(connection) as ctx:
             started = time.perf_counter()
             response = client.get(url, params)
             timings.append((time.perf_counter() - started) * 1000)
         queries = len(ctx.captured_queries)
+        slowest = max(ctx.captured_queries, key=lambda q: float(q["time"]))["sql"]
         assert response.status_code == 200, (url, response.status_code)
-    return queries, statistics.median(timings), response.context["cl"].result_count
+    return queries, statistics.median(timings), rows_shown(response), slowest
+
+
+def plan(sql: str) -> str:
+    from django.db import connection
+
+    with connection.cursor() as cur:
+        cur.execute("EXPLAIN " + sql)
+        return "\n  ".join(row[0] for row in cur.fetchall())
 
 
 def main() -> None:
     args = parse_args()
     ensure_database(args.database_url)
     setup_django(args.database_url)
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -202,27 +222,44 @@ def main() -> None:
         "commune officer (23281)": user_upsert(username="bench_commune", role="commune_officer", unit=commune)[0],
         "province officer (62)": user_upsert(username="bench_province", role="province_officer", unit=kontum)[0],
     }
+    district = commune.district
+    children, cases = reverse("admin:cases_child_changelist"), reverse("admin:cases_case_changelist")
+    autocomplete = reverse("admin:autocomplete")
     pages = [
-        ("children", reverse("admin:cases_child_changelist"), {}),
-        ("children, name search 'nguyen van'", reverse("admin:cases_child_changelist"), {"q": "nguyen van"}),
-        ("children, category + sex + age filters", reverse("admin:cases_child_changelist"),
-         {"category": "SC04", "sex": "F", "age": "11-15"}),
-        ("cases", reverse("admin:cases_case_changelist"), {}),
-        ("cases, overdue", reverse("admin:cases_case_changelist"), {"overdue": "yes"}),
-        ("cases, status=closed", reverse("admin:cases_case_changelist"), {"status__exact": "closed"}),
-        ("cases, search 'tran'", reverse("admin:cases_case_changelist"), {"q": "tran"}),
+        ("children", children, {}),
+        ("children, name search 'nguyen van'", children, {"q": "nguyen van"}),
+        ("children, name search 'nguyen'", children, {"q": "nguyen"}),
+        ("children, category + sex + age filters", children, {"category": "SC04", "sex": "F", "age": "11-15"}),
+        ("children, unit filter: the commune", children, {"unit": str(commune.pk)}),
+        ("children, unit filter: its district", children, {"unit": str(district.pk)}),
+        ("cases", cases, {}),
+        ("cases, overdue", cases, {"overdue": "yes"}),
+        ("cases, status=closed", cases, {"status__exact": "closed"}),
+        ("cases, search 'tran'", cases, {"q": "tran"}),
+        ("cases, unit filter: the commune", cases, {"unit": str(commune.pk)}),
+        ("API children", "/api/v1/children/", {}),
+        ("API children, q='nguyen van'", "/api/v1/children/", {"q": "nguyen van"}),
+        ("API children, category + sex", "/api/v1/children/", {"category": "SC04", "sex": "F"}),
+        ("API children, unit (commune code)", "/api/v1/children/", {"unit": commune.code}),
+        ("API cases", "/api/v1/cases/", {}),
+        ("API cases, status=closed", "/api/v1/cases/", {"status": "closed"}),
+        ("autocomplete: child's commune 'dak'", autocomplete,
+         {"app_label": "cases", "model_name": "child", "field_name": "commune", "term": "dak"}),
+        ("autocomplete: case's commune, no term", autocomplete,
+         {"app_label": "cases", "model_name": "case", "field_name": "commune", "term": ""}),
     ]  # fmt: skip
     print(f"{'user':26} {'page':42} {'queries':>7} {'ms':>8} {'rows':>9}")
+    slow: list[tuple[str, str, float, str]] = []
     for label, user in users.items():
         client = Client()
         client.force_login(user)
         for name, url, params in pages:
-            queries, ms, rows = measure(client, url, params)
+            queries, ms, rows, slowest = measure(client, url, params)
             print(f"{label:26} {name:42} {queries:7d} {ms:8.0f} {rows:9,d}")
-    with connection.cursor() as cur:
-        cur.execute("EXPLAIN SELECT id FROM cases_child WHERE name_folded LIKE %s LIMIT 50", ["%nguyen van an%"])
-        plan = "\n  ".join(row[0] for row in cur.fetchall())
-    print("\nname search plan:\n  " + plan)
+            if ms > SLOW_MS:
+                slow.append((label, name, ms, slowest))
+    for label, name, ms, sql in slow:
+        print(f"\nslowest query of {label}, {name} ({ms:.0f} ms):\n  " + plan(sql))
 
 
 if __name__ == "__main__":

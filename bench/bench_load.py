@@ -68,8 +68,10 @@ def environment(args: argparse.Namespace) -> dict[str, str]:
         SECRET_KEY="bench-load-not-secret-" + "x" * 40,
         ALLOWED_HOSTS=HOST,
         LOG_LEVEL="WARNING",
-        # Plain HTTP on 127.0.0.1: the cookies cannot be HTTPS-only here.
+        # Plain HTTP on 127.0.0.1: the cookies cannot be HTTPS-only here, and the production
+        # redirect to HTTPS would send the clients to a TLS port nobody listens on.
         SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",
     )
     return env
 

@@ -409,7 +409,7 @@ def main() -> None:
     manager = user_upsert(username="bench_manager", role="province_manager", unit=province)[0]
     small_manager = user_upsert(username="bench_small_manager", role="province_manager", unit=small)[0]
 
-    def summary(user: Any, unit: Unit | None, on: int) -> Callable[[], Any]:
+    def summary(user: User, unit: Unit | None, on: int) -> Callable[[], Any]:
         return lambda: annual_summary(user=user, area=ReportArea(unit=unit, year=on))
 
     province_ms, province_queries, result = measure(summary(manager, province, year))

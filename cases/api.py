@@ -22,6 +22,7 @@ from audit.access import record_access
 from documents.render import DocumentFormatError
 from scope.api import ScopedAPIView, ScopedViewSet, raise_as_api_error
 from scope.reads import Action
+from scope.unit_indexed import UnitIndexedViewSetMixin
 
 from . import identifiers
 from .api_transfers import CaseTransferActions, ReferralViewSet, TransferViewSet
@@ -66,7 +67,7 @@ def _apply(instance, data: dict) -> dict:
     return m2m
 
 
-class ChildViewSet(ScopedViewSet):
+class ChildViewSet(UnitIndexedViewSetMixin, ScopedViewSet):
     """Children in the user's scope. Filters: ``unit`` (code), ``q``, ``category``, sex, ethnicity…"""
 
     queryset = (
@@ -137,7 +138,7 @@ class ChildViewSet(ScopedViewSet):
         return self._consent_answer(consent, status.HTTP_200_OK)
 
 
-class CaseViewSet(CaseTransferActions, ScopedViewSet):
+class CaseViewSet(UnitIndexedViewSetMixin, CaseTransferActions, ScopedViewSet):
     """Cases in the user's scope, with their steps; ``POST cases/{id}/transition/`` moves one."""
 
     queryset = (

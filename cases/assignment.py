@@ -7,7 +7,7 @@ the scope mechanism. ``case_assign`` changes it and records the change in the hi
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,11 +20,15 @@ from scope.core import OutOfScope, ensure_in_scope
 from . import history
 from .models import Case, ChangeRecord
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.types import AnyUser
+
 # Collaborators report, viewers read figures, managers supervise: only officers take a case.
 ASSIGNABLE_ROLES = frozenset({Role.COMMUNE_OFFICER, Role.DISTRICT_OFFICER, Role.PROVINCE_OFFICER})
 
 
-def is_assignable_user(user: Any) -> bool:
+def is_assignable_user(user: AnyUser | None) -> bool:
     """An active officer with a unit (the role part of the rule, without the case)."""
     return bool(
         user is not None
@@ -34,7 +38,7 @@ def is_assignable_user(user: Any) -> bool:
     )
 
 
-def assignee_check(*, case: Case, assignee: Any, field: str = "assigned_to", unsaved: bool = False) -> None:
+def assignee_check(*, case: Case, assignee: User | None, field: str = "assigned_to", unsaved: bool = False) -> None:
     """Raise a ``ValidationError`` on ``field`` unless ``assignee`` may be in charge of ``case``.
 
     A stored case must be visible to the assignee (``visible_to``); a case not saved yet must be
@@ -58,13 +62,13 @@ def assignee_check(*, case: Case, assignee: Any, field: str = "assigned_to", uns
         raise ValidationError({field: _("This officer's unit does not cover the case's commune.")})
 
 
-def default_assignee(case: Case, reporter: Any) -> Any:
+def default_assignee(case: Case, reporter: User | None) -> User | None:
     """A new case goes to its reporter when the reporter is an officer (else nobody)."""
     return reporter if is_assignable_user(reporter) else None
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assignee: Any, by: Any) -> Case:
+def case_assign(*, case: Case, assignee: User | None, by: User) -> Case:
     """Put ``assignee`` (or nobody, ``None``) in charge of ``case``; the change goes in the history."""
     ensure_in_scope(case, by)
     assignee_check(case=case, assignee=assignee)

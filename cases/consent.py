@@ -24,6 +24,8 @@ from scope.reads import PersonalData
 from scope.uploads import RandomName, validate_document
 
 if TYPE_CHECKING:
+    from accounts.types import AnyUser
+
     from .models import Child
 
 # A child gives consent from this age on (Law on Children 2016, Art. 6 and 33 ask for the views and
@@ -187,12 +189,12 @@ NO_CONSENT = _(
 )
 
 
-def may_share_without_consent(user: Any) -> bool:
+def may_share_without_consent(user: AnyUser | None) -> bool:
     """Whether ``user`` may record the override of a missing ``data_sharing`` consent (a province manager)."""
     return bool(user is not None and user.is_active and user.has_perm("cases.share_without_consent"))
 
 
-def sharing_check(*, child: Child, on: dt.date, user: Any, override_reason: str = "") -> bool:
+def sharing_check(*, child: Child, on: dt.date, user: AnyUser, override_reason: str = "") -> bool:
     """Allow sharing ``child``'s file outside the commune on ``on``, or raise ``ValidationError``.
 
     docs/contract/data-protection.md ("Consent"): a current ``data_sharing`` consent, or a

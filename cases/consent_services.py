@@ -9,7 +9,7 @@ the same purpose). A consent is never deleted: it is withdrawn on a date, or arc
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -21,6 +21,9 @@ from scope.core import ensure_in_scope
 from . import history
 from .consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
 from .models import ChangeRecord, Child
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ADD_PERM = "cases.add_consent"
 CHANGE_PERM = "cases.change_consent"
@@ -35,17 +38,17 @@ def consent_check_open(consent: Consent) -> None:
         raise ValidationError({"purpose": [str(OPEN_CONSENT_TAKEN)]})
 
 
-def _require(user: Any, perm: str) -> None:
+def _require(user: User, perm: str) -> None:
     if user is None or not user.has_perm(perm):
         raise PermissionDenied(_("Your role may not record consent."))
 
 
-def _user_or_none(user: Any) -> Any:
+def _user_or_none(user: User | None) -> User | None:
     return user if getattr(user, "pk", None) else None
 
 
 @transaction.atomic
-def consent_save(*, consent: Consent, user: Any) -> Consent:
+def consent_save(*, consent: Consent, user: User) -> Consent:
     """Save a new or changed consent row (the admin inline's rows).
 
     A new row needs ``cases.add_consent``, a change (a withdrawal, a corrected note)
@@ -85,10 +88,10 @@ def consent_record(
     party: str,
     purpose: str,
     given_on: dt.date,
-    by: Any,
+    by: User,
     withdrawn_on: dt.date | None = None,
     notes: str = "",
-    document: File | None = None,
+    document: File[Any] | None = None,
 ) -> Consent:
     """Record a consent given for ``child`` by ``party`` for ``purpose`` on ``given_on``."""
     consent = Consent(
@@ -100,7 +103,7 @@ def consent_record(
     return consent_save(consent=consent, user=by)
 
 
-def consent_withdraw(*, consent: Consent, withdrawn_on: dt.date, by: Any) -> Consent:
+def consent_withdraw(*, consent: Consent, withdrawn_on: dt.date, by: User) -> Consent:
     """Withdraw ``consent`` as of ``withdrawn_on`` (never a delete: the record stays)."""
     if consent.withdrawn_on is not None:
         message = _("This consent was already withdrawn on %(date)s.") % {"date": f"{consent.withdrawn_on:%d/%m/%Y}"}

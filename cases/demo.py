@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
@@ -27,6 +27,9 @@ from .incident_services import incident_save
 from .models import AbuseForm, AbuseSetting, Case, Category, Child, CommuneStats, Incident, RiskFactor
 from .services import case_save, case_transition, child_save, commune_stats_upsert, survey_record_upsert
 from .workflow import TRANSITIONS
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 CHILDREN = 300
 CASE_SHARE = 0.7
@@ -55,10 +58,10 @@ PATH = [
 def seed(
     *,
     province: Unit,
-    users: dict[str, Any],
+    users: dict[str, User],
     rng: random.Random,
     stdout,
-    current_users: dict[str, Any] | None = None,
+    current_users: dict[str, User] | None = None,
 ) -> None:
     officer = users[Role.PROVINCE_OFFICER]
     collaborator = users.get(Role.COLLABORATOR)
@@ -161,7 +164,7 @@ def seed(
     stdout.write(f"cases: {created_children} children and {created_cases} cases added.")
 
 
-def _running_emergency(*, commune: Unit, officer: Any) -> int:
+def _running_emergency(*, commune: Unit, officer: User) -> int:
     """An emergency reported two hours ago, its 12-hour intervention deadline still ahead (1 if new)."""
     if Case.objects.filter(case_ref=RUNNING_REF).exists():
         return 0
@@ -193,7 +196,7 @@ def _running_emergency(*, commune: Unit, officer: Any) -> int:
     return 1
 
 
-def _overdue_emergency(*, commune: Unit, officer: Any) -> int:
+def _overdue_emergency(*, commune: Unit, officer: User) -> int:
     """An emergency reported 14 hours ago and not yet acted on: red on the home page (1 if new)."""
     if Case.objects.filter(case_ref=OVERDUE_REF).exists():
         return 0
@@ -225,7 +228,7 @@ def _overdue_emergency(*, commune: Unit, officer: Any) -> int:
     return 1
 
 
-def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> list[str]:
+def guide(*, users: dict[str, User], current_users: dict[str, User], url: str) -> list[str]:
     """The emergency case whose deadline is running, and the list of overdue cases."""
     case = Case.objects.filter(case_ref=RUNNING_REF).first()
     if case is None:
@@ -238,7 +241,7 @@ def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> 
     ]
 
 
-def _incidents(case: Case, *, officer: Any, n: int) -> None:
+def _incidents(case: Case, *, officer: User, n: int) -> None:
     """About a third of the cases had an incident of abuse shortly before the report.
 
     Drawn from a generator of their own, so that adding incidents left the rest of the demo as it was.
@@ -263,7 +266,7 @@ def _incidents(case: Case, *, officer: Any, n: int) -> None:
     incident_save(incident=incident, user=officer, forms=rng.sample(forms, rng.randint(1, 2)))
 
 
-def _consents(child: Child, *, officer: Any, n: int, on: dt.date) -> None:
+def _consents(child: Child, *, officer: User, n: int, on: dt.date) -> None:
     """Consents of a child with a case: a third with a data sharing consent, a third with none.
 
     Chosen by ``n``, not drawn, so the random sequence (and the rest of the data) stays the same.
@@ -275,7 +278,7 @@ def _consents(child: Child, *, officer: Any, n: int, on: dt.date) -> None:
         consent_record(child=child, party=rep, purpose=Consent.Purpose.CASE_MANAGEMENT, given_on=on, by=officer)
 
 
-def _walk(case: Case, *, officer: Any, steps: int, today: dt.date, outcome: str) -> None:
+def _walk(case: Case, *, officer: User, steps: int, today: dt.date, outcome: str) -> None:
     """Move ``case`` ``steps`` steps along the main path; one more than the path closes it."""
     on = case.opened_on
     for index in range(min(steps, len(PATH) + 1)):
@@ -292,7 +295,7 @@ def _walk(case: Case, *, officer: Any, steps: int, today: dt.date, outcome: str)
         case.refresh_from_db()
 
 
-def _commune_stats(communes: list[Unit], *, officer: Any, rng: random.Random, year: int) -> None:
+def _commune_stats(communes: list[Unit], *, officer: User, rng: random.Random, year: int) -> None:
     recorded = set(CommuneStats.objects.filter(survey_year=year).values_list("commune_id", flat=True))
     for commune in communes:
         total = rng.randint(300, 2500)
@@ -313,13 +316,13 @@ def _commune_stats(communes: list[Unit], *, officer: Any, rng: random.Random, ye
         )
 
 
-def reset(*, province: Unit, users: dict[str, Any], stdout) -> None:
+def reset(*, province: Unit, users: dict[str, User], stdout) -> None:
     with_archived(Case).filter(case_ref__startswith=PREFIX).delete()
     with_archived(Child).filter(child_ref__startswith=PREFIX).delete()
     stdout.write("cases: demo children and cases deleted.")
 
 
-def _transfers_and_referrals(*, receiving: Unit | None, today: dt.date, officers: list[Any]) -> None:
+def _transfers_and_referrals(*, receiving: Unit | None, today: dt.date, officers: list[User | None]) -> None:
     """A pending transfer to the demo current commune, and referrals (one open and due in two days)."""
     from scope.core import units_reached
 
@@ -337,7 +340,7 @@ def _transfers_and_referrals(*, receiving: Unit | None, today: dt.date, officers
         .order_by("pk")
     )
 
-    def writer_of(case: Case) -> Any:
+    def writer_of(case: Case) -> User | None:
         """The province officer (legacy or current structure) whose scope the case was seeded in."""
         return next((u for u in officers if u and units_reached(u).filter(pk=case.commune_id).exists()), None)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -25,6 +25,10 @@ from documents.render import RenderedDocument, render_document
 from .case_forms import FORM_SECTIONS
 from .models import Case, CaseForm, CaseTransition, SupportPlan
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.types import AnyUser
+
 
 class UnknownDocument(LookupError):
     """No document of that key (answered like a missing page)."""
@@ -37,7 +41,7 @@ class CaseDocumentKind:
     build: Callable[[Case], Document]
 
 
-def _person(user: Any) -> str:
+def _person(user: User | None) -> str:
     if user is None:
         return ""
     return user.get_full_name() or user.get_username()
@@ -270,7 +274,7 @@ def case_document(*, case: Case, form: str) -> Document:
         return kind.build(case)
 
 
-def case_document_file(*, case: Case, form: str, fmt: str, user: Any, request: Any = None) -> RenderedDocument:
+def case_document_file(*, case: Case, form: str, fmt: str, user: AnyUser, request: Any = None) -> RenderedDocument:
     """The document ``form`` of ``case`` as a ``fmt`` file, for ``user``.
 
     A document names the child: rendering it for a ``request`` (the admin button, the API) is

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext as _
 
 from .models import Case, ChangeRecord, Child
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Personal data, shown only to users with ``accounts.view_personal_data``. Everyone who may open
 # the child reads its history, so a change of one of these is recorded without the values.
@@ -56,7 +59,7 @@ def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]
 
 def record(
     *,
-    user: Any,
+    user: User | None,
     action: str,
     child: Child,
     case: Case | None = None,

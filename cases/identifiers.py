@@ -12,7 +12,7 @@ call it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -22,6 +22,9 @@ from accounts.roles import Role
 from scope.core import is_unrestricted
 
 from .models import Child
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 # The unique field and the field that holds its value while it awaits review.
 HELD_FIELDS: tuple[tuple[str, str], ...] = (
@@ -36,7 +39,7 @@ def awaiting_review_q() -> Q:
     return ~Q(pending_personal_id="") | ~Q(pending_child_ref="")
 
 
-def is_reviewer(user: Any) -> bool:
+def is_reviewer(user: AnyUser | None) -> bool:
     """Province officers and managers, and superusers, review held identifiers."""
     if is_unrestricted(user):
         return True
@@ -62,7 +65,7 @@ def _holders(child: Child, field: str, value: str):
     return others.exclude(pk=child.pk) if child.pk is not None else others
 
 
-def identifiers_hold(*, child: Child, user: Any) -> list[str]:
+def identifiers_hold(*, child: Child, user: AnyUser | None) -> list[str]:
     """Hold each identifier of ``child`` that a live child out of ``user``'s scope has.
 
     The intended value is the field's, or the held one when the field is empty (a path that

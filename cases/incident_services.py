@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -13,6 +13,9 @@ from scope.core import ensure_in_scope
 
 from .incidents import AbuseForm, Incident
 from .workflow import may_act
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 
 def incident_check_forms(forms: Iterable[AbuseForm] | None) -> list[AbuseForm]:
@@ -24,7 +27,7 @@ def incident_check_forms(forms: Iterable[AbuseForm] | None) -> list[AbuseForm]:
 
 
 @transaction.atomic
-def incident_save(*, incident: Incident, user: Any, forms: Iterable[AbuseForm] | None = None) -> Incident:
+def incident_save(*, incident: Incident, user: User, forms: Iterable[AbuseForm] | None = None) -> Incident:
     """Create or change an incident of abuse as an officer of its case's unit.
 
     ``forms`` replaces the incident's forms of abuse (required for a new incident; ``None``

@@ -9,7 +9,7 @@ It costs two queries a list whatever the number of cases (the scope is a subquer
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, F, Min, OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -21,6 +21,9 @@ from scope.core import is_unrestricted, units_reached
 from .models import Case, SupportPlan
 from .referrals import Referral
 from .transfers import Transfer
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 FIRST = 10
 PLAN_DUE_DAYS = 7
@@ -48,7 +51,7 @@ QUEUE_LABELS = {
 NO_QUEUE_ROLES = frozenset({Role.VIEWER})
 
 
-def has_queue(user: Any) -> bool:
+def has_queue(user: AnyUser | None) -> bool:
     return bool(user is not None and user.is_active and (is_unrestricted(user) or user.role not in NO_QUEUE_ROLES))
 
 
@@ -57,7 +60,7 @@ def _review_on() -> Subquery:
     return Subquery(plans.order_by().values("case").annotate(first=Min("review_on")).values("first")[:1])
 
 
-def case_lists(*, user: Any, now: dt.datetime) -> dict[str, QuerySet[Case]]:
+def case_lists(*, user: AnyUser, now: dt.datetime) -> dict[str, QuerySet[Case]]:
     """The case lists of the queue as querysets with a ``due`` annotation (also the admin filter's lookups)."""
     cases = Case.objects.visible_to(user)
     today = timezone.localdate(now)
@@ -71,7 +74,7 @@ def case_lists(*, user: Any, now: dt.datetime) -> dict[str, QuerySet[Case]]:
         "review_due": open_cases.filter(status=Case.Status.IN_PROGRESS)
         .filter(_exists(reviews))
         .annotate(due=_review_on()),
-        "assigned_to_me": open_cases.filter(assigned_to=user).annotate(due=F("plan_due_on")),
+        "assigned_to_me": open_cases.filter(assigned_to=user.pk).annotate(due=F("plan_due_on")),
     }
 
 
@@ -79,7 +82,7 @@ def _exists(qs: QuerySet[Any]) -> Exists:
     return Exists(qs.filter(archived_at__isnull=True))
 
 
-def incoming_transfers(user: Any) -> QuerySet[Transfer]:
+def incoming_transfers(user: AnyUser) -> QuerySet[Transfer]:
     """Pending transfers to the user's units (not the ones they sent)."""
     qs = Transfer.objects.visible_to(user).pending()
     if not is_unrestricted(user):
@@ -87,7 +90,7 @@ def incoming_transfers(user: Any) -> QuerySet[Transfer]:
     return qs
 
 
-def open_referrals(user: Any) -> QuerySet[Referral]:
+def open_referrals(user: AnyUser) -> QuerySet[Referral]:
     visible = Case.objects.visible_to(user).values("pk")
     return Referral.objects.filter(
         case__in=visible, status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED]
@@ -121,7 +124,7 @@ def _listed(qs: QuerySet[Any], **how: str) -> dict[str, Any]:
     return {"count": qs.count(), "items": _entries(qs, **how)}
 
 
-def work_queue(*, user: Any, now: dt.datetime) -> dict[str, dict[str, Any]]:
+def work_queue(*, user: AnyUser, now: dt.datetime) -> dict[str, dict[str, Any]]:
     """``{key: {"count", "items"}}`` for every key of ``KEYS``; empty for a user without a queue."""
     if not has_queue(user):
         return {key: {"count": 0, "items": []} for key in KEYS}

@@ -7,7 +7,7 @@ Every change of status is a ``ReferralStep``; the history of the case names it t
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,6 +23,9 @@ from .referrals import Referral, ReferralStep
 from .transfer_services import sharing_allowed
 from .workflow import may_act
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 S = Referral.Status
 
 # The contract's statuses: sent → accepted | declined, accepted → completed.
@@ -36,7 +39,7 @@ REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
 ANSWERS = frozenset({S.ACCEPTED, S.DECLINED})
 
 
-def _user_or_none(user: Any) -> Any:
+def _user_or_none(user: User | None) -> User | None:
     return user if getattr(user, "pk", None) else None
 
 
@@ -47,7 +50,7 @@ def referral_send(
     service: str,
     provider: str,
     reason: str,
-    by: Any,
+    by: User,
     due_on: dt.date | None = None,
     shares_file: bool = True,
     consent_override_reason: str = "",
@@ -93,7 +96,7 @@ def referral_send(
 
 
 @transaction.atomic
-def referral_set_status(*, referral: Referral, status: str, by: Any, note: str = "") -> ReferralStep:
+def referral_set_status(*, referral: Referral, status: str, by: User, note: str = "") -> ReferralStep:
     """Move ``referral`` to ``status`` along ``REFERRAL_TRANSITIONS``, recording the step."""
     if not may_act(by):
         raise ValidationError(_("Your role may not change referrals."))

@@ -1,11 +1,13 @@
 """Export columns of children (one row per survey record), commune statistics and cases.
 
-The columns are those of the import kinds (``imports.kinds``) with their Vietnamese
+The columns are those of the import kinds (``cases.import_kinds``) with their Vietnamese
 headers, so an exported file re-imports unchanged. Built on ``ScopedResource``: only the
 rows the user may see are exported.
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 from django.db.models import Prefetch
 
@@ -55,7 +57,7 @@ class ChildSurveyResource(KindResource):
     def dehydrate_full_name(self, r: SurveyRecord) -> str:
         return r.child.full_name
 
-    def dehydrate_date_of_birth(self, r: SurveyRecord) -> str:
+    def dehydrate_date_of_birth(self, r: SurveyRecord) -> str | dt.date:
         child = r.child
         return str(child.birth_year) if child.birth_year_only or not child.date_of_birth else child.date_of_birth
 
@@ -104,7 +106,8 @@ def _unsurveyed(child: Child) -> SurveyRecord:
     """An unsaved survey row holding what the child record itself knows (no year)."""
     return SurveyRecord(
         child=child,
-        survey_year=None,
+        # Never saved: the row has no year (the model's field is not nullable).
+        survey_year=None,  # type: ignore[misc]
         commune=child.commune,
         village=child.village,
         in_school=child.in_school,
@@ -149,4 +152,4 @@ class CaseResource(KindResource):
         return ";".join(sorted(x.code for x in c.circumstances.all()))
 
     def dehydrate_model_code(self, c: Case) -> str:
-        return c.model.code if c.model_id else ""
+        return c.model.code if c.model else ""

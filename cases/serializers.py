@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 
@@ -14,10 +16,16 @@ from .identifiers import HELD_FIELDS
 from .models import AbuseForm, AbuseSetting, Case, CaseTransition, Category, Child, Incident, RiskFactor
 from .serializers_transfers import ReferralSerializer
 
+if TYPE_CHECKING:
+    # The mixins are checked as the serializer they are mixed into (DRF ships no types: ``Any``).
+    from rest_framework.serializers import ModelSerializer as _SerializerBase
+else:
+    _SerializerBase = object
+
 PERSONAL_DATA_PERM = "accounts.view_personal_data"
 
 
-class SensitiveFieldsMixin:
+class SensitiveFieldsMixin(_SerializerBase):
     sensitive_fields: tuple[str, ...] = ()
 
     def to_representation(self, instance):
@@ -29,7 +37,7 @@ class SensitiveFieldsMixin:
         return data
 
 
-class VersionedMixin:
+class VersionedMixin(_SerializerBase):
     """Updates must send the ``version`` they read; a stale one is refused."""
 
     def validate(self, attrs):
@@ -110,7 +118,7 @@ class ChildSerializer(SensitiveFieldsMixin, VersionedMixin, scoped_api.ScopedMod
         # A held value shows as entered: the answer is the same as for a free one (cases/identifiers.py).
         data = super().to_representation(instance)
         for field, pending in HELD_FIELDS:
-            if field in data and getattr(instance, pending, ""):
+            if field in data and getattr(instance, pending, None):
                 data[field] = getattr(instance, pending)
         return data
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
@@ -35,6 +35,9 @@ from .models import (
 from .validators import check_birth, check_personal_id
 from .workflow import is_allowed, may_act
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 STALE_MESSAGE = gettext_lazy(
     "Someone else saved this record after you opened it. Reload the page to see their changes, then make yours again."
 )
@@ -60,7 +63,7 @@ def _bump_version(instance: Child | Case, expected_version: int | None) -> None:
     instance.version = expected_version + 1
 
 
-def _require_actor(user: Any) -> None:
+def _require_actor(user: User) -> None:
     if not may_act(user):
         raise PermissionDenied(_("Your role may not change cases."))
 
@@ -99,7 +102,7 @@ def child_check(child: Child, *, new: bool, on: dt.date | None = None, accept_wa
 def child_save(
     *,
     child: Child,
-    user: Any,
+    user: User,
     expected_version: int | None = None,
     accept_warnings: bool = False,
     on: dt.date | None = None,
@@ -132,7 +135,7 @@ def child_save(
     return child
 
 
-def _child_write(child: Child, user: Any) -> None:
+def _child_write(child: Child, user: User) -> None:
     """Save ``child``; a value another transaction took meanwhile is held or refused, never a 500.
 
     The unique constraint is the last word when two creates race: its ``IntegrityError`` is
@@ -163,7 +166,7 @@ def _child_write(child: Child, user: Any) -> None:
 def child_categories_add(
     *,
     child: Child,
-    user: Any,
+    user: User,
     categories: list[Category],
     recorded_on: dt.date,
     survey: SurveyRecord | None = None,
@@ -188,7 +191,7 @@ def child_categories_add(
 @transaction.atomic
 def survey_record_upsert(
     *,
-    user: Any,
+    user: User,
     child: Child,
     survey_year: int,
     commune: Any,
@@ -221,7 +224,7 @@ def survey_record_upsert(
 
 
 @transaction.atomic
-def commune_stats_upsert(*, user: Any, survey_year: int, commune: Any, **counts: int | None) -> CommuneStats:
+def commune_stats_upsert(*, user: User, survey_year: int, commune: Any, **counts: int | None) -> CommuneStats:
     """Child statistics of a commune for a survey year (one row per year and commune)."""
     stats = CommuneStats.objects.filter(survey_year=survey_year, commune=commune).first() or CommuneStats(
         survey_year=survey_year, commune=commune
@@ -262,7 +265,7 @@ def _move_related(keep: Child, drop: Child, moved: dict[str, int]) -> None:
 
 
 @transaction.atomic
-def child_merge(*, keep: Child, drop: Child, user: Any, note: str = "") -> ChildMerge:
+def child_merge(*, keep: Child, drop: Child, user: User, note: str = "") -> ChildMerge:
     """Merge ``drop`` into ``keep``: every survey record, category, risk, case and history moves.
 
     Blank fields of ``keep`` are filled from ``drop``. Where both have a survey record for the
@@ -346,7 +349,7 @@ def child_merge(*, keep: Child, drop: Child, user: Any, note: str = "") -> Child
 
 
 @transaction.atomic
-def case_save(*, case: Case, user: Any, expected_version: int | None = None) -> Case:
+def case_save(*, case: Case, user: User, expected_version: int | None = None) -> Case:
     """Create or change a case (not its status: that is ``case_transition``).
 
     A new case starts ``received`` with its first step recorded, gets a case number if it has
@@ -396,7 +399,7 @@ def case_save(*, case: Case, user: Any, expected_version: int | None = None) -> 
     return case
 
 
-def _user_or_none(user: Any) -> Any:
+def _user_or_none(user: User | None) -> User | None:
     return user if getattr(user, "pk", None) else None
 
 
@@ -404,7 +407,7 @@ def _user_or_none(user: Any) -> Any:
 def case_transition(
     *,
     case: Case,
-    user: Any,
+    user: User,
     to_status: str,
     on: dt.date | None = None,
     note: str = "",
@@ -412,7 +415,7 @@ def case_transition(
     decision_no: str = "",
     decision_on: dt.date | None = None,
     approved_by: str = "",
-    document: File | None = None,
+    document: File[Any] | None = None,
     expected_version: int | None = None,
 ) -> CaseTransition:
     """Move a case one step along the workflow (``cases.workflow.TRANSITIONS``) and record it.
@@ -499,7 +502,7 @@ def case_transition(
 
 
 @transaction.atomic
-def related_record_save(*, record: models.Model, user: Any) -> models.Model:
+def related_record_save(*, record: models.Model, user: User) -> models.Model:
     """Save a record attached to a child or case (survey record, plan action, service, note, form,
     attachment) as an officer.
 

@@ -42,7 +42,7 @@ def _remember_linked_records(sender: Any, instance: Any, **kwargs: Any) -> None:
     through = _LINKS[sender]
     column = "category_id" if sender is Category else "riskfactor_id"
     instance._linked_survey_ids = list(
-        through.objects.filter(**{column: instance.pk}).values_list("surveyrecord_id", flat=True)
+        through._default_manager.filter(**{column: instance.pk}).values_list("surveyrecord_id", flat=True)
     )
 
 

@@ -7,7 +7,7 @@ the receiving commune in one transaction, so scope follows the unit.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,8 +25,12 @@ from .services import _bump_version
 from .transfers import Transfer
 from .workflow import may_act
 
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.types import AnyUser
 
-def sharing_allowed(*, child: Child, by: Any, override_reason: str) -> Any:
+
+def sharing_allowed(*, child: Child, by: User, override_reason: str) -> User | None:
     """The user recorded as approving sharing ``child``'s file without consent, ``None`` when consent covers it.
 
     The rule itself is ``cases.consent.sharing_check``; this only turns its answer into the user that
@@ -54,7 +58,7 @@ def _pending_error() -> ValidationError:
 
 
 @transaction.atomic
-def transfer_request(*, case: Case, to_unit: Any, reason: str, by: Any, consent_override_reason: str = "") -> Transfer:
+def transfer_request(*, case: Case, to_unit: Any, reason: str, by: User, consent_override_reason: str = "") -> Transfer:
     """Ask ``to_unit`` to take over ``case``. One pending transfer per case."""
     # Officers, and the managers who record the override of a missing consent with it.
     if not (may_act(by) or may_share_without_consent(by)):
@@ -108,7 +112,7 @@ def _lock_pending(transfer: Transfer) -> Transfer:
     return locked
 
 
-def _ensure_receiver(transfer: Transfer, by: Any) -> None:
+def _ensure_receiver(transfer: Transfer, by: User) -> None:
     """Only the receiving unit (or above it) answers a transfer; others are told it does not exist."""
     if not may_act(by):
         raise ValidationError(_("Your role may not answer transfers."))
@@ -116,7 +120,7 @@ def _ensure_receiver(transfer: Transfer, by: Any) -> None:
         raise OutOfScope(_("This transfer does not exist."))
 
 
-def _ensure_sender(transfer: Transfer, by: Any) -> None:
+def _ensure_sender(transfer: Transfer, by: User) -> None:
     if not may_act(by):
         raise ValidationError(_("Your role may not cancel transfers."))
     # The sender is whoever holds the case: it is still theirs while the transfer is pending.
@@ -124,12 +128,12 @@ def _ensure_sender(transfer: Transfer, by: Any) -> None:
         raise OutOfScope(_("This transfer does not exist."))
 
 
-def _covers(user: Any, unit: Unit) -> bool:
+def _covers(user: AnyUser | None, unit: Unit) -> bool:
     return bool(user is not None and user.is_active and units_reached(user).filter(pk=unit.pk).exists())
 
 
 @transaction.atomic
-def transfer_accept(*, transfer: Transfer, by: Any, assign_to: Any = None) -> Transfer:
+def transfer_accept(*, transfer: Transfer, by: User, assign_to: User | None = None) -> Transfer:
     """Accept ``transfer``: the case and its child move to the receiving commune, in one transaction."""
     transfer = _lock_pending(transfer)
     _ensure_receiver(transfer, by)
@@ -187,7 +191,7 @@ def transfer_accept(*, transfer: Transfer, by: Any, assign_to: Any = None) -> Tr
 
 
 @transaction.atomic
-def transfer_reject(*, transfer: Transfer, by: Any, reason: str) -> Transfer:
+def transfer_reject(*, transfer: Transfer, by: User, reason: str) -> Transfer:
     """The receiving unit refuses ``transfer``; the case stays where it is."""
     transfer = _lock_pending(transfer)
     _ensure_receiver(transfer, by)
@@ -197,14 +201,14 @@ def transfer_reject(*, transfer: Transfer, by: Any, reason: str) -> Transfer:
 
 
 @transaction.atomic
-def transfer_cancel(*, transfer: Transfer, by: Any) -> Transfer:
+def transfer_cancel(*, transfer: Transfer, by: User) -> Transfer:
     """The sending unit withdraws ``transfer`` before it is answered."""
     transfer = _lock_pending(transfer)
     _ensure_sender(transfer, by)
     return _decide(transfer, by=by, status=Transfer.Status.CANCELLED, reason="")
 
 
-def _decide(transfer: Transfer, *, by: Any, status: str, reason: str) -> Transfer:
+def _decide(transfer: Transfer, *, by: User, status: str, reason: str) -> Transfer:
     transfer.status = status
     transfer.decided_by = by if getattr(by, "pk", None) else None
     transfer.decided_at = timezone.now()

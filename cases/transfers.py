@@ -6,7 +6,7 @@ before acceptance. The services that move it are in ``cases.transfer_services``.
 
 from __future__ import annotations
 
-from typing import Any, Self
+from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
 from django.db import models
@@ -16,9 +16,12 @@ from django.utils.translation import gettext_lazy as _
 from scope.core import Scope, ScopedQuerySet, is_unrestricted, units_reached
 from scope.reads import PersonalData
 
+if TYPE_CHECKING:
+    from scope.core import AnyScopeUser
+
 
 class TransferQuerySet(ScopedQuerySet["Transfer"]):
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: AnyScopeUser | None) -> Self:
         """Transfers of the cases ``user`` sees, and those sent to or from ``user``'s units.
 
         The receiving side sees a pending transfer before the case is theirs (its serializer shows

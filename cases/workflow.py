@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from accounts.roles import Role
 from scope.core import is_unrestricted
 
 from .models import Case
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 S = Case.Status
 
@@ -37,7 +40,7 @@ def is_allowed(from_status: str, to_status: str) -> bool:
     return to_status in TRANSITIONS.get(from_status, [])
 
 
-def may_act(user: Any) -> bool:
+def may_act(user: AnyUser | None) -> bool:
     """Whether ``user``'s role may move cases (scope is checked separately)."""
     if is_unrestricted(user):
         return True

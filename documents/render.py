@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils.text import slugify
@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from . import docx_writer, pdf_writer
 from .content import Document
+
+if TYPE_CHECKING:
+    from scope.core import AnyScopeUser
 
 WRITERS: dict[str, tuple[Callable[[Document], bytes], str]] = {
     "docx": (docx_writer.write_docx, docx_writer.CONTENT_TYPE),
@@ -55,7 +58,7 @@ def check_format(fmt: Any) -> str:
     return value
 
 
-def render_document(document: Document, *, fmt: str, user: Any, record: Any = None) -> RenderedDocument:
+def render_document(document: Document, *, fmt: str, user: AnyScopeUser, record: Any = None) -> RenderedDocument:
     """``document`` as a ``fmt`` file, rendered for ``user`` (who already passed the scope checks).
 
     ``record`` is the row the document was made from (a case; ``None`` for aggregate reports).

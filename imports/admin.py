@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import signed_in
 from scope.admin import ScopedModelAdmin
 
 from .files import errors_csv
@@ -117,7 +118,7 @@ class ImportJobAdmin(ScopedModelAdmin):
             upload = form.cleaned_data["file"]
             try:
                 job = import_job_create(
-                    user=request.user, kind=form.cleaned_data["kind"], file=upload, file_name=upload.name
+                    user=signed_in(request.user), kind=form.cleaned_data["kind"], file=upload, file_name=upload.name
                 )
             except ValidationError as exc:
                 for message in exc.messages:
@@ -140,7 +141,11 @@ class ImportJobAdmin(ScopedModelAdmin):
     ) -> HttpResponse:
         job = self.get_object(request, object_id)
         if job is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+            # Django's own "does not exist" answer; private, so not in django-stubs.
+            redirect: HttpResponse = self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                request, self.opts, object_id
+            )
+            return redirect
         if not self.has_view_permission(request, job):
             raise PermissionDenied
         context = {
@@ -161,7 +166,7 @@ class ImportJobAdmin(ScopedModelAdmin):
         if request.method != "POST":
             return HttpResponseRedirect(reverse("admin:imports_importjob_change", args=[job.pk]))
         try:
-            job = import_job_commit(job=job, user=request.user)
+            job = import_job_commit(job=job, user=signed_in(request.user))
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
         else:

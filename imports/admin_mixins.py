@@ -4,7 +4,7 @@ Drop-in for any ``ScopedModelAdmin`` subclass whose model has an import kind; on
 
     class ChildAdmin(KindImportExportMixin, ScopedModelAdmin):
         import_kind = "children"
-        export_resource_class = ChildSurveyResource   # from cases.resources
+        export_resource_class = ChildSurveyResource   # from the app's resources.py
 
 The changelist then shows: template (CSV, XLSX with a sheet of allowed codes), export of
 the rows shown (CSV, XLSX; the import's columns so it re-imports unchanged) and "Import",
@@ -15,7 +15,7 @@ already sets ``change_list_template`` should extend ``admin/imports/change_list_
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ERROR_FLAG
@@ -29,11 +29,17 @@ from scope.reads import Action
 from .files import export_file, template_file
 from .services import IMPORT_PERMISSION
 
+if TYPE_CHECKING:
+    # Checked as the scoped admin it is always mixed into (at run time it stands on ``object``).
+    from scope.admin import ScopedModelAdmin as _AdminBase
+else:
+    _AdminBase = object
+
 EXPORT_PERMISSION = "accounts.export_data"
 FORMATS = ("csv", "xlsx")
 
 
-class KindImportExportMixin:
+class KindImportExportMixin(_AdminBase):
     """Adds template / export / import buttons to a ``ScopedModelAdmin`` changelist."""
 
     import_kind: str = ""

@@ -14,10 +14,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from accounts.types import AnyUser
 from locations.models import Unit
 from scope.core import units_in_scope
 
-from .kinds import get_spec
+from .registry import get_spec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -73,7 +74,7 @@ def template_rows(kind: str) -> list[list[Any]]:
     return [[c.label for c in spec.columns], [c.example for c in spec.columns]]
 
 
-def allowed_codes_rows(kind: str, user: Any) -> Iterator[list[Any]]:
+def allowed_codes_rows(kind: str, user: AnyUser) -> Iterator[list[Any]]:
     """The sheet of allowed codes: each coded column's values, then the user's units."""
     spec = get_spec(kind)
     labels = {c.key: c.label for c in spec.columns}
@@ -87,7 +88,7 @@ def allowed_codes_rows(kind: str, user: Any) -> Iterator[list[Any]]:
         yield [_("Unit code"), unit.code, f"{unit.name} ({Unit.Level(unit.level).label}, {validity})"]
 
 
-def template_file(kind: str, fmt: str, user: Any) -> tuple[bytes, str, str]:
+def template_file(kind: str, fmt: str, user: AnyUser) -> tuple[bytes, str, str]:
     """(content, content type, file name) of the template of ``kind``."""
     rows = template_rows(kind)
     if fmt == "xlsx":

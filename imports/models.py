@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -12,17 +13,10 @@ from scope.core import Scope, ScopedQuerySet
 from scope.downloads import ProtectedFileField
 from scope.uploads import RandomName
 
+from .registry import kind_choices
 
-class Kind(models.TextChoices):
-    """The kinds of import file (stable keys)."""
-
-    CHILDREN = "children", _("Children (survey)")
-    COMMUNE_STATS = "commune_stats", _("Commune statistics")
-    MODELS = "models", _("Protection models")
-    CASES = "cases", _("Cases")
-    EVENTS = "events", _("Outreach events")
-    ATTENDANCE = "attendance", _("Day-care attendance")
-    INCIDENTS = "incidents", _("Incidents of abuse")
+if TYPE_CHECKING:
+    from .pipeline import Result
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -54,7 +48,8 @@ class ImportJob(models.Model):
         WRITING = "writing", _("Writing")
         DONE = "done", _("Done")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The registered kinds (``imports.registry``): a new kind needs no migration.
+    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices)
     # Personal IDs and phones: deleted once the job is over (see ``imports.services``); the
     # record keeps the file's name and hash. Empty after that.
     file = ProtectedFileField(_("file"), upload_to=RandomName("imports"), max_length=255, blank=True)
@@ -99,6 +94,9 @@ class ImportJob(models.Model):
     committed_at = models.DateTimeField(_("committed at"), null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()
+
+    # The pipeline's whole result, on the job that ``import_job_run`` returns (not stored).
+    result: Result
 
     class Meta:
         verbose_name = _("import")

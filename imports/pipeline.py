@@ -16,16 +16,19 @@ from dataclasses import dataclass, field
 from itertools import islice
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from locations.text import fold
 
-from .kinds import KindSpec, get_spec
-from .kinds.base import Context, Row, RowError
+from .kind import Context, KindSpec, Row, RowError
 from .reading import UnusableFile, open_rows
+from .registry import get_spec
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 BATCH_SIZE = 5000
 MAX_ERRORS_KEPT = 5000
@@ -136,7 +139,7 @@ def run_import(
     *,
     path: str | Path,
     kind: str,
-    user: Any,
+    user: User | None,
     commit: bool,
     name: str = "",
     progress: Progress | None = None,

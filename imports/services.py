@@ -21,9 +21,13 @@ from django.utils.translation import gettext as _
 
 from scope.core import ensure_in_scope, user_unit
 
-from .kinds import SPECS
 from .models import ImportJob
 from .pipeline import run_import
+from .registry import kinds
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from accounts.types import AnyUser
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -45,7 +49,7 @@ def stale_after() -> dt.timedelta:
     return dt.timedelta(seconds=int(getattr(settings, "IMPORTS_STALE_AFTER", 600)))
 
 
-def check_can_import(user: Any) -> None:
+def check_can_import(user: AnyUser | None) -> None:
     if not (user is not None and user.is_active and user.has_perm(IMPORT_PERMISSION)):
         raise PermissionDenied(_("You may not import files."))
 
@@ -62,14 +66,14 @@ def _hash(handle: IO[bytes]) -> tuple[str, int]:
 
 
 @transaction.atomic
-def import_job_create(*, user: Any, kind: str, file: IO[bytes], file_name: str) -> ImportJob:
+def import_job_create(*, user: User, kind: str, file: IO[bytes], file_name: str) -> ImportJob:
     """Record an uploaded file as a pending import of ``kind`` by ``user``.
 
     Refuses a user without the import permission or without a unit, an unknown kind and a
     file above ``IMPORTS_MAX_FILE_SIZE``. Does not read the rows: see ``import_job_start``.
     """
     check_can_import(user)
-    if kind not in SPECS:
+    if kind not in kinds():
         raise ValidationError({"kind": _("Unknown kind of file %(kind)s.") % {"kind": kind}})
     file_hash, size = _hash(file)
     if size > max_file_size():
@@ -114,7 +118,7 @@ def import_job_start(*, job: ImportJob, commit: bool = False, background: bool |
     return import_job_run(job=job, commit=commit)
 
 
-def import_job_commit(*, job: ImportJob, user: Any, background: bool | None = None) -> ImportJob:
+def import_job_commit(*, job: ImportJob, user: User, background: bool | None = None) -> ImportJob:
     """Apply a checked, valid job. The rows are checked again under the lock."""
     check_can_import(user)
     ensure_in_scope(job, user)
@@ -215,7 +219,7 @@ def import_job_run(*, job: ImportJob, commit: bool) -> ImportJob:
         # preview keeps it until the commit reads it again.
         import_job_discard_file(job=job)
     job.refresh_from_db()
-    job.result = result  # type: ignore[attr-defined]
+    job.result = result
     return job
 
 
@@ -302,7 +306,7 @@ class ProgressReporter:
         self.job_id = job_id
         self._side: BaseDatabaseWrapper | None = None
 
-    def __call__(self, phase: str, counts: Counter) -> None:
+    def __call__(self, phase: str, counts: Counter[str]) -> None:
         values: dict[str, str | int | dt.datetime] = {
             "phase": phase,
             "rows_read": counts["read"],

@@ -11,8 +11,7 @@ class SuccessorInline(ScopedTabularInline):
     fk_name = "legacy"
     verbose_name = _("became")
     verbose_name_plural = _("became (2025 reform)")
-    fields = ["current", "rank", "is_partial", "effective_on"]
-    readonly_fields = fields
+    fields = readonly_fields = ("current", "rank", "is_partial", "effective_on")
     extra = 0
     can_delete = False
 
@@ -22,8 +21,7 @@ class PredecessorInline(ScopedTabularInline):
     fk_name = "current"
     verbose_name = _("formed from")
     verbose_name_plural = _("formed from (2025 reform)")
-    fields = ["legacy", "rank", "is_partial", "effective_on"]
-    readonly_fields = fields
+    fields = readonly_fields = ("legacy", "rank", "is_partial", "effective_on")
     extra = 0
     can_delete = False
 

@@ -10,7 +10,7 @@ Everything is limited to the user's scope: the communes, the counts and the move
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -22,11 +22,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from scope.admin import ScopedModelAdmin
-from scope.core import units_in_scope
+from scope.core import AnyScopeUser, units_in_scope
 from scope.reform_moves import records_move
 
 from .models import UnitConversion
 from .reform import TrackedTable, reform_tracked_tables
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class ToReview(TypedDict):
+    """What ``SplitCommuneReviewAdmin.get_queryset`` annotates each entry with."""
+
+    to_review: int
 
 
 def split_legacy_ids() -> QuerySet:
@@ -40,12 +49,12 @@ def split_legacy_ids() -> QuerySet:
     )
 
 
-def flagged_records(table: TrackedTable, user: Any) -> QuerySet:
+def flagged_records(table: TrackedTable, user: AnyScopeUser) -> QuerySet:
     """Records of one model, visible to ``user``, still flagged for review."""
     return table.model._default_manager.visible_to(user).filter(current_unit_to_review=True)
 
 
-def review_count(user: Any) -> Any:
+def review_count(user: AnyScopeUser) -> Any:
     """Records of every model on the entry's legacy commune, visible to ``user``, to review."""
     total: Any = Value(0)
     for table in reform_tracked_tables():
@@ -62,7 +71,7 @@ def review_count(user: Any) -> Any:
     return total
 
 
-def _may_change(user: Any, table: TrackedTable) -> bool:
+def _may_change(user: AnyScopeUser, table: TrackedTable) -> bool:
     meta = table.model._meta
     return user.has_perm(f"{meta.app_label}.change_{meta.model_name}")
 
@@ -105,7 +114,7 @@ class SplitCommuneReviewAdmin(ScopedModelAdmin):
         return any(_may_change(request.user, table) for table in reform_tracked_tables())
 
     @admin.display(description=gettext_lazy("records to review"), ordering="to_review")
-    def records_to_review(self, obj: UnitConversion) -> int:
+    def records_to_review(self, obj: WithAnnotations[UnitConversion, ToReview]) -> int:
         return obj.to_review
 
     @admin.action(

@@ -20,8 +20,7 @@ from .services import notification_read
 class NotificationAdmin(admin.ModelAdmin):
     list_display = ["title", "kind", "created_at", "read_at"]
     list_filter = [("read_at", admin.EmptyFieldListFilter)]
-    fields = ["title", "body", "url", "kind", "created_at", "read_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("title", "body", "url", "kind", "created_at", "read_at")
     actions = ["mark_read"]
 
     def get_queryset(self, request: Any):

@@ -7,19 +7,32 @@ find unread notifications and a badge in the admin header; running the demo twic
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from locations.models import Unit
+from scope.core import ScopeUser
 
 from .models import Notification
 from .services import notifications_send
 
+# The notifications come from the other apps' demo records (their cases, transfers, referrals):
+# seed_demo seeds this module after every other app's, and resets it before them.
+SEED_AFTER_OTHER_APPS = True
 
-def seed(*, province: Unit, users: dict[str, Any], rng: Any, stdout: Any, current_users: dict[str, Any]) -> None:
+
+def seed(
+    *,
+    province: Unit,
+    users: Mapping[str, ScopeUser],
+    rng: Any,
+    stdout: Any,
+    current_users: Mapping[str, ScopeUser],
+) -> None:
     result = notifications_send()
     stdout.write(f"notifications: {result.created} added.")
 
 
-def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
+def reset(*, province: Unit, users: Mapping[str, ScopeUser], stdout: Any) -> None:
     deleted, _ = Notification.objects.filter(recipient__username__startswith="demo_").delete()
     stdout.write(f"notifications: {deleted} deleted.")

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
+
+from scope.core import AnyScopeUser, is_signed_in
 
 from .models import Notification
 
 
-def notifications_for(*, user: Any) -> QuerySet[Notification]:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def notifications_for(*, user: AnyScopeUser | None) -> QuerySet[Notification]:
+    if not is_signed_in(user) or not user.is_active:
         return Notification.objects.none()
-    return Notification.objects.filter(recipient=user)
+    return Notification.objects.filter(recipient=user.pk)
 
 
-def unread_count(*, user: Any) -> int:
+def unread_count(*, user: AnyScopeUser | None) -> int:
     return notifications_for(user=user).filter(read_at__isnull=True).count()

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -16,6 +16,17 @@ from django.utils import timezone, translation
 
 from .events import Event, due_events
 from .models import Notification
+
+
+class Recipient(Protocol):
+    """A user as notifications write one (``accounts.User`` is one; notifications sit beside accounts)."""
+
+    email_notifications: bool
+
+    def full_clean(
+        self, exclude: Collection[str] | None = ..., validate_unique: bool = ..., validate_constraints: bool = ...
+    ) -> None: ...
+    def save(self, *, update_fields: Iterable[str] | None = ...) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -85,7 +96,7 @@ def notifications_send(*, now: dt.datetime | None = None) -> SendResult:
 
 
 @transaction.atomic
-def email_choice_set(*, user: Any, email_notifications: bool) -> None:
+def email_choice_set(*, user: Recipient, email_notifications: bool) -> None:
     """A user's own choice of e-mail notifications (only that field is written)."""
     user.email_notifications = email_notifications
     user.full_clean(validate_unique=False)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -26,6 +27,9 @@ class EmailChoiceForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 def profile_view(request: HttpRequest) -> HttpResponse:
     user = request.user
+    if not user.is_authenticated:
+        # Not reached (the decorator lets staff only in); narrows the type to a signed-in user.
+        raise PermissionDenied
     # An unticked box posts nothing: bind on POST, not on a non-empty POST.
     data = request.POST if request.method == "POST" else None
     form = EmailChoiceForm(data, initial={"email_notifications": getattr(user, "email_notifications", True)})

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
 from scope.admin_filters import UnitInScopeFilter
@@ -28,7 +29,8 @@ class YearFilter(admin.SimpleListFilter):
         years = model_admin.get_queryset(request).order_by().dates("date", "year", order="DESC")
         return [(str(d.year), str(d.year)) for d in years]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    # ``queryset`` is the events' own (``in_year``), which the base class cannot say.
+    def queryset(self, request: HttpRequest, queryset: Any) -> QuerySet:
         value = self.value()
         if value and value.isdigit():
             return queryset.in_year(int(value))
@@ -85,12 +87,10 @@ class OutreachEventAdmin(KindImportExportMixin, ScopedModelAdmin):
         return response
 
     def save_service(self, *, request: HttpRequest, obj: OutreachEvent, form: Any, change: bool) -> None:
-        services.event_save(user=request.user, event=obj)
+        services.event_save(user=signed_in(request.user), event=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            formset.delete_existing(obj)
-        for instance in instances:
-            services.event_attachment_save(user=request.user, attachment=instance)
-        formset.save_m2m()
+        self.save_inline_through_service(request, form, formset, change)
+
+    def save_inline_service(self, *, request: HttpRequest, obj: Any) -> None:
+        services.event_attachment_save(user=signed_in(request.user), attachment=obj)

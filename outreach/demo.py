@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
 
 from accounts.roles import Role
 from locations.models import REFORM_DATE, Unit
 from locations.succession import unit_on
+from programs import demo as programs_demo
 from programs.models import ProtectionModel
 
 from . import services
 from .models import OutreachEvent
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Events fall in the DAYS days up to the day of seeding.
 DAYS = 730
@@ -44,10 +48,10 @@ KIND_WEIGHTS = [("talk", 6), ("training", 2), ("campaign", 1), ("media", 1), ("o
 def seed(
     *,
     province: Unit,
-    users: dict[str, Any],
+    users: dict[str, User],
     rng: random.Random,
     stdout: Any,
-    current_users: dict[str, Any] | None = None,
+    current_users: dict[str, User] | None = None,
 ) -> None:
     """Create two years of demo events across the province's communes (idempotent)."""
     legacy_user = users[Role.PROVINCE_OFFICER]
@@ -104,7 +108,11 @@ def seed(
     stdout.write(f"  outreach events: {created} new, {len(existing) + created} demo events since {first_day:%d/%m/%Y}")
 
 
-def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
-    """Delete the demo events."""
+def reset(*, province: Unit, users: dict[str, User], stdout: Any) -> None:
+    """Delete the demo events; other events that name a demo model stop naming it.
+
+    The programs demo's reset, which runs next, deletes those models.
+    """
     deleted, _by_model = OutreachEvent.objects.filter(event_ref__startswith="DEMO-EV-").delete()
+    OutreachEvent.objects.filter(model__in=programs_demo.demo_models()).update(model=None)
     stdout.write(f"  deleted {deleted} demo rows of outreach events")

@@ -11,7 +11,7 @@ from programs.models import ProtectionModel
 from scope.api import ScopedFilterSet
 from scope.filters import UnitCodeFilter
 
-from .models import OutreachEvent
+from .models import OutreachEvent, OutreachEventQuerySet
 
 
 class OutreachEventFilter(ScopedFilterSet):
@@ -30,7 +30,7 @@ class OutreachEventFilter(ScopedFilterSet):
         model = OutreachEvent
         fields = ["kind", "venue", "event_ref"]
 
-    def filter_year(self, queryset: QuerySet, name: str, value: int) -> QuerySet:
+    def filter_year(self, queryset: OutreachEventQuerySet, name: str, value: int) -> OutreachEventQuerySet:
         return queryset.in_year(int(value))
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -21,4 +21,4 @@ class OutreachEventResource(KindResource):
         return e.unit.code
 
     def dehydrate_model_code(self, e: OutreachEvent) -> str:
-        return e.model.code if e.model_id else ""
+        return e.model.code if e.model else ""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
@@ -10,9 +10,12 @@ from scope.core import ensure_in_scope
 
 from .models import EventAttachment, OutreachEvent
 
+if TYPE_CHECKING:
+    from accounts.models import User
+
 
 @transaction.atomic
-def event_save(*, user: Any, event: OutreachEvent) -> OutreachEvent:
+def event_save(*, user: User, event: OutreachEvent) -> OutreachEvent:
     """Create or update an outreach event.
 
     Participants must add up (children and female each at most the total, none negative) and
@@ -29,13 +32,13 @@ def event_save(*, user: Any, event: OutreachEvent) -> OutreachEvent:
 
 
 @transaction.atomic
-def event_create(*, user: Any, **fields: Any) -> OutreachEvent:
+def event_create(*, user: User, **fields: Any) -> OutreachEvent:
     """Create an outreach event from field values (``unit`` a ``Unit``)."""
     return event_save(user=user, event=OutreachEvent(**fields))
 
 
 @transaction.atomic
-def event_update(*, user: Any, event: OutreachEvent, **fields: Any) -> OutreachEvent:
+def event_update(*, user: User, event: OutreachEvent, **fields: Any) -> OutreachEvent:
     """Change some fields of an event that ``user`` may see."""
     ensure_in_scope(event, user)
     for name, value in fields.items():
@@ -44,7 +47,7 @@ def event_update(*, user: Any, event: OutreachEvent, **fields: Any) -> OutreachE
 
 
 @transaction.atomic
-def event_attachment_save(*, user: Any, attachment: EventAttachment) -> EventAttachment:
+def event_attachment_save(*, user: User, attachment: EventAttachment) -> EventAttachment:
     """Attach a photo or attendance sheet to an event in ``user``'s scope."""
     ensure_in_scope(attachment, user)
     attachment.full_clean()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.main import ChangeList
@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, add_validation_error
 from scope.admin_filters import UnitInScopeFilter
@@ -26,6 +27,9 @@ from .forms import RegisterDayForm, RegisterFormSet
 from .models import Attendance, Enrolment, ModelChange, ModelMember, ProtectionModel
 from .resources import AttendanceResource, ProtectionModelResource
 from .selectors import attendance_figures, attendance_register, daycare_model_get
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise, WithAnnotations
 
 
 class StatusFilter(admin.SimpleListFilter):
@@ -37,7 +41,8 @@ class StatusFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
         return list(ProtectionModel.Status.choices)
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    # ``queryset`` is the protection models' own (``with_status``), which the base class cannot say.
+    def queryset(self, request: HttpRequest, queryset: Any) -> QuerySet:
         if self.value() in ProtectionModel.Status.values:
             return queryset.with_status(self.value(), timezone.localdate())
         return queryset
@@ -56,7 +61,8 @@ class ActiveInYearFilter(admin.SimpleListFilter):
         this_year = timezone.localdate().year
         return [(str(y), str(y)) for y in range(this_year, start.year - 1, -1)]
 
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+    # As above: the protection models' queryset (``active_during``).
+    def queryset(self, request: HttpRequest, queryset: Any) -> QuerySet:
         value = self.value()
         if value and value.isdigit():
             year = int(value)
@@ -107,8 +113,7 @@ class ChangeInline(ScopedTabularInline):
     """The model's history: written by the services, never edited by hand."""
 
     model = ModelChange
-    fields = ["changed_at", "action", "changed_by", "changes"]
-    readonly_fields = fields
+    fields = readonly_fields = ("changed_at", "action", "changed_by", "changes")
     extra = 0
     can_delete = False
 
@@ -133,6 +138,12 @@ def _members_now() -> Coalesce:
         .values("n")
     )
     return Coalesce(Subquery(count), 0)
+
+
+class MembersNow(TypedDict):
+    """What ``ProtectionModelChangeList`` annotates each row with."""
+
+    members_now: int
 
 
 class ProtectionModelChangeList(ChangeList):
@@ -181,12 +192,12 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         return self.inlines
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: ProtectionModel) -> str:
+    def status_display(self, obj: ProtectionModel) -> StrOrPromise:
         return ProtectionModel.Status(obj.status_on(timezone.localdate())).label
 
     # Sorts on the list's annotation (see ``ProtectionModelChangeList``), so the count is computed once.
     @admin.display(description=_("members"), ordering=F("members_now"))
-    def members_display(self, obj: ProtectionModel) -> int:
+    def members_display(self, obj: WithAnnotations[ProtectionModel, MembersNow]) -> int:
         return obj.members_now if obj.members_count is None else max(obj.members_now, obj.members_count)
 
     @admin.display(description=_("daily register"))
@@ -197,19 +208,18 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
         return format_html('<a href="{}">{}</a>', url, _("Open"))
 
     def save_service(self, *, request: HttpRequest, obj: ProtectionModel, form: Any, change: bool) -> None:
-        services.protection_model_save(user=request.user, instance=obj)
+        services.protection_model_save(user=signed_in(request.user), instance=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Inline rows are written through the services too."""
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            formset.delete_existing(obj)
-        for instance in instances:
-            if isinstance(instance, ModelMember):
-                services.model_member_save(user=request.user, member=instance)
-            elif isinstance(instance, Enrolment):
-                services.enrolment_save(user=request.user, enrolment=instance)
-        formset.save_m2m()
+        self.save_inline_through_service(request, form, formset, change)
+
+    def save_inline_service(self, *, request: HttpRequest, obj: Any) -> None:
+        # The history inline is read-only: only members and enrolments come here.
+        if isinstance(obj, ModelMember):
+            services.model_member_save(user=signed_in(request.user), member=obj)
+        elif isinstance(obj, Enrolment):
+            services.enrolment_save(user=signed_in(request.user), enrolment=obj)
 
     def get_urls(self) -> list[Any]:
         urls = [
@@ -252,7 +262,9 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
                     for f in formset.forms
                 ]
                 try:
-                    result = services.attendance_register_save(user=request.user, model=model, date=on, entries=entries)
+                    result = services.attendance_register_save(
+                        user=signed_in(request.user), model=model, date=on, entries=entries
+                    )
                 except ValidationError as exc:
                     add_validation_error(day_form, exc)
                 else:
@@ -300,12 +312,12 @@ class EnrolmentAdmin(ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "model":
+        if db_field.name == "model" and field is not None and field.queryset is not None:
             field.queryset = field.queryset.filter(kind=ProtectionModel.Kind.DAYCARE_DISABILITY)
         return field
 
     def save_service(self, *, request: HttpRequest, obj: Enrolment, form: Any, change: bool) -> None:
-        services.enrolment_save(user=request.user, enrolment=obj)
+        services.enrolment_save(user=signed_in(request.user), enrolment=obj)
 
 
 @admin.register(Attendance)
@@ -330,12 +342,12 @@ class AttendanceAdmin(KindImportExportMixin, ScopedModelAdmin):
 
     def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name == "enrolment":
+        if db_field.name == "enrolment" and field is not None and field.queryset is not None:
             field.queryset = field.queryset.select_related("model", "child")
         return field
 
     def save_service(self, *, request: HttpRequest, obj: Attendance, form: Any, change: bool) -> None:
-        services.attendance_save(user=request.user, attendance=obj)
+        services.attendance_save(user=signed_in(request.user), attendance=obj)
 
 
 def _register_rows(lines: list[Any], formset: Any) -> list[tuple[Any, Any]]:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -24,6 +25,9 @@ from scope.core import with_archived
 
 from . import services
 from .models import Attendance, Enrolment, ModelMember, ProtectionModel
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 ATTENDANCE_YEAR = 2024
 DAYCARE_CODE = "DEMO-BT-{province}"
@@ -54,14 +58,14 @@ def _person(rng: random.Random) -> str:
     return f"{rng.choice(FAMILY_NAMES)} {rng.choice(MIDDLE_NAMES)} {rng.choice(GIVEN_NAMES)}"
 
 
-def _ensure_model(*, user: Any, code: str, **fields: Any) -> tuple[ProtectionModel, bool]:
+def _ensure_model(*, user: User, code: str, **fields: Any) -> tuple[ProtectionModel, bool]:
     existing = ProtectionModel.objects.filter(code=code).first()
     if existing is not None:
         return existing, False
     return services.protection_model_create(user=user, code=code, **fields), True
 
 
-def _ensure_members(*, user: Any, model: ProtectionModel, roles: list[str]) -> None:
+def _ensure_members(*, user: User, model: ProtectionModel, roles: list[str]) -> None:
     if model.members.exists():
         return
     # Seeded by the model's code, so that skipping existing members leaves other draws unchanged.
@@ -80,10 +84,10 @@ def _ensure_members(*, user: Any, model: ProtectionModel, roles: list[str]) -> N
 def seed(
     *,
     province: Unit,
-    users: dict[str, Any],
+    users: dict[str, User],
     rng: random.Random,
     stdout: Any,
-    current_users: dict[str, Any] | None = None,
+    current_users: dict[str, User] | None = None,
 ) -> None:
     """Create the demo models, members and the day-care register (idempotent)."""
     user = users[Role.PROVINCE_OFFICER]
@@ -140,6 +144,8 @@ def seed(
         # This year's register, in the current province (which took in the legacy one).
         today = timezone.localdate()
         first, last = max(dt.date(today.year, 1, 1), REFORM_DATE), today
+        if current_user.unit is None:
+            raise ValueError(f"demo user {current_user} has no unit")
         daycare_user, daycare_unit = current_user, current_user.unit
         established, decision = REFORM_DATE, ("12/QĐ-SYT", dt.date(2025, 6, 20))
     else:
@@ -174,7 +180,7 @@ def seed(
 
 
 def _ensure_enrolments(
-    *, user: Any, model: ProtectionModel, rng: random.Random, enrolled_on: dt.date
+    *, user: User, model: ProtectionModel, rng: random.Random, enrolled_on: dt.date
 ) -> list[Enrolment]:
     """Enrol registry children in scope (children with disabilities first), then children by name."""
     from cases.models import Child
@@ -204,7 +210,7 @@ def _ensure_enrolments(
 
 def _seed_attendance(
     *,
-    user: Any,
+    user: User,
     model: ProtectionModel,
     enrolments: list[Enrolment],
     rng: random.Random,
@@ -227,12 +233,17 @@ def _seed_attendance(
     return days
 
 
-def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
-    """Delete the demo models (members, enrolments, attendance and history go with them)."""
-    from outreach.models import OutreachEvent
+def demo_models() -> QuerySet[ProtectionModel]:
+    """The models this demo created (archived ones too), by their ``DEMO-`` code."""
+    return with_archived(ProtectionModel).filter(code__startswith="DEMO-")
 
-    demo = with_archived(ProtectionModel).filter(code__startswith="DEMO-")
-    OutreachEvent.objects.filter(model__in=demo).update(model=None)
+
+def reset(*, province: Unit, users: dict[str, User], stdout: Any) -> None:
+    """Delete the demo models (members, enrolments, attendance and history go with them).
+
+    The outreach demo's reset, which runs first, has unlinked the events that named them.
+    """
+    demo = demo_models()
     # Attendance and enrolments are protected from a model's deletion: demo data goes explicitly.
     enrolments = with_archived(Enrolment).filter(model__in=demo)
     deleted, _by_model = Attendance.objects.filter(enrolment__in=enrolments).delete()

@@ -14,13 +14,13 @@ from locations.params import YearFilter
 from scope.api import ScopedFilterSet
 from scope.filters import UnitCodeFilter
 
-from .models import Attendance, ProtectionModel
+from .models import Attendance, ProtectionModel, ProtectionModelQuerySet
 
 
 class ActiveDuringYearFilter(YearFilter):
     """Models active at some time during the year."""
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: ProtectionModelQuerySet, value: Any) -> ProtectionModelQuerySet:
         if value in (None, ""):
             return qs
         year = int(value)
@@ -43,10 +43,10 @@ class ProtectionModelFilter(ScopedFilterSet):
         model = ProtectionModel
         fields = ["kind", "code"]
 
-    def filter_status(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+    def filter_status(self, queryset: ProtectionModelQuerySet, name: str, value: str) -> ProtectionModelQuerySet:
         return queryset.with_status(value, timezone.localdate())
 
-    def filter_active_on(self, queryset: QuerySet, name: str, value: dt.date) -> QuerySet:
+    def filter_active_on(self, queryset: ProtectionModelQuerySet, name: str, value: dt.date) -> ProtectionModelQuerySet:
         return queryset.active_on(value)
 
     def filter_q(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

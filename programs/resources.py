@@ -39,4 +39,4 @@ class AttendanceResource(KindResource):
 
     def dehydrate_child_ref(self, a: Attendance) -> str:
         enrolment = a.enrolment
-        return enrolment.child.child_ref if enrolment.child_id else enrolment.child_ref
+        return enrolment.child.child_ref if enrolment.child else enrolment.child_ref

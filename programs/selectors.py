@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .models import Attendance, Enrolment, ProtectionModel
 
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
-def daycare_model_get(*, user: Any, pk: Any) -> ProtectionModel | None:
+
+def daycare_model_get(*, user: AnyUser, pk: Any) -> ProtectionModel | None:
     """A day-care model visible to ``user``, or ``None`` (out of scope looks like missing)."""
     return (
         ProtectionModel.objects.visible_to(user)
@@ -36,7 +39,7 @@ class RegisterLine:
         return "" if self.attendance is None else self.attendance.services
 
 
-def attendance_register(*, user: Any, model: ProtectionModel, on: dt.date) -> list[RegisterLine]:
+def attendance_register(*, user: AnyUser, model: ProtectionModel, on: dt.date) -> list[RegisterLine]:
     """The daily register of a day-care model: every child enrolled on ``on``, in two queries."""
     enrolments = list(
         Enrolment.objects.visible_to(user)
@@ -79,12 +82,12 @@ class AttendanceFigures:
     """Daily counts, monthly and yearly figures of one year's day-care attendance."""
 
     year: int
+    total: PeriodFigures
     daily: list[dict[str, Any]] = field(default_factory=list)
     months: list[PeriodFigures] = field(default_factory=list)
-    total: PeriodFigures | None = None
 
 
-def attendance_figures(*, user: Any, year: int, model: ProtectionModel | None = None) -> AttendanceFigures:
+def attendance_figures(*, user: AnyUser, year: int, model: ProtectionModel | None = None) -> AttendanceFigures:
     """Daily, monthly and yearly attendance of the day-care models ``user`` sees (or one model).
 
     One aggregate query; the averages follow docs/contract/reports.md: over days with any attendance recorded,

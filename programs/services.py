@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -20,6 +20,9 @@ from locations.models import Unit
 from scope.core import ensure_in_scope
 
 from .models import Attendance, Enrolment, ModelChange, ModelMember, ProtectionModel
+
+if TYPE_CHECKING:
+    from accounts.models import User
 
 # Fields whose changes are written to a model's history.
 TRACKED_FIELDS = [
@@ -58,7 +61,7 @@ def _lock_commune(instance: ProtectionModel) -> None:
 
 
 @transaction.atomic
-def protection_model_save(*, user: Any, instance: ProtectionModel) -> ProtectionModel:
+def protection_model_save(*, user: User, instance: ProtectionModel) -> ProtectionModel:
     """Create or update a protection model and record the change in its history.
 
     ``instance`` carries the new values (a new unsaved model, or a loaded one with fields
@@ -88,13 +91,13 @@ def protection_model_save(*, user: Any, instance: ProtectionModel) -> Protection
 
 
 @transaction.atomic
-def protection_model_create(*, user: Any, **fields: Any) -> ProtectionModel:
+def protection_model_create(*, user: User, **fields: Any) -> ProtectionModel:
     """Create a protection model from field values (``unit`` a ``Unit``)."""
     return protection_model_save(user=user, instance=ProtectionModel(**fields))
 
 
 @transaction.atomic
-def protection_model_update(*, user: Any, instance: ProtectionModel, **fields: Any) -> ProtectionModel:
+def protection_model_update(*, user: User, instance: ProtectionModel, **fields: Any) -> ProtectionModel:
     """Change some fields of a protection model; the instance must be visible to ``user``."""
     ensure_in_scope(instance, user)
     for name, value in fields.items():
@@ -103,7 +106,7 @@ def protection_model_update(*, user: Any, instance: ProtectionModel, **fields: A
 
 
 @transaction.atomic
-def model_member_save(*, user: Any, member: ModelMember) -> ModelMember:
+def model_member_save(*, user: User, member: ModelMember) -> ModelMember:
     """Create or update a member of a protection model."""
     ensure_in_scope(member, user)
     member.full_clean()
@@ -112,7 +115,7 @@ def model_member_save(*, user: Any, member: ModelMember) -> ModelMember:
 
 
 @transaction.atomic
-def enrolment_save(*, user: Any, enrolment: Enrolment) -> Enrolment:
+def enrolment_save(*, user: User, enrolment: Enrolment) -> Enrolment:
     """Create or update a child's enrolment in a day-care model.
 
     A registry child fills in the name and reference so that lists and exports show the
@@ -142,7 +145,7 @@ def _same_name_enrolled(enrolment: Enrolment) -> bool:
 @transaction.atomic
 def enrolment_create(
     *,
-    user: Any,
+    user: User,
     model: ProtectionModel,
     enrolled_on: dt.date,
     child: Any = None,
@@ -158,7 +161,7 @@ def enrolment_create(
 
 
 @transaction.atomic
-def attendance_save(*, user: Any, attendance: Attendance) -> Attendance:
+def attendance_save(*, user: User, attendance: Attendance) -> Attendance:
     """Create or update one child's attendance on one day."""
     ensure_in_scope(attendance, user)
     if attendance.recorded_by_id is None and getattr(user, "pk", None):
@@ -185,7 +188,7 @@ class RegisterResult:
 
 @transaction.atomic
 def attendance_register_save(
-    *, user: Any, model: ProtectionModel, date: dt.date, entries: Iterable[RegisterEntry]
+    *, user: User, model: ProtectionModel, date: dt.date, entries: Iterable[RegisterEntry]
 ) -> RegisterResult:
     """Save a whole day of a day-care model's register in a bounded number of queries.
 
@@ -241,5 +244,5 @@ def attendance_register_save(
     return RegisterResult(created=len(to_create), updated=len(to_update))
 
 
-def _actor(user: Any) -> Any:
+def _actor(user: User) -> User | None:
     return user if getattr(user, "pk", None) else None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
@@ -32,6 +32,9 @@ from cases.models import Case, CaseTransition, Child
 from .area import ReportArea, unit_json
 from .suppression import hide_small, min_cell, suppress_small_cells
 from .tables import Column, Table
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 SUPPORTED_STATUSES = [Case.Status.PLAN_APPROVED, Case.Status.IN_PROGRESS, Case.Status.REVIEW]
 CHILD = "case__child"
@@ -70,7 +73,7 @@ def age_at(on: dt.date, *, date_of_birth: dt.date | None, birth_year: int, birth
     return on.year - born.year - (1 if (on.month, on.day) < (born.month, born.day) else 0)
 
 
-def incidents_in(*, user: Any, area: ReportArea) -> IncidentQuerySet:
+def incidents_in(*, user: AnyUser, area: ReportArea) -> IncidentQuerySet:
     """Incidents of the area dated in its year that ``user`` may see.
 
     Only incidents of cases and children their default managers list: a case or child taken out
@@ -85,7 +88,7 @@ def _supported() -> Q:
     return Q(case__status__in=SUPPORTED_STATUSES) | Q(Exists(plan_step))
 
 
-def abuse_totals(*, user: Any, area: ReportArea) -> dict[str, int]:
+def abuse_totals(*, user: AnyUser, area: ReportArea) -> dict[str, int]:
     """``children_abused``, ``incidents``, ``children_abused_supported``: one aggregate."""
     return incidents_in(user=user, area=area).aggregate(
         children_abused=Count(CHILD, distinct=True),
@@ -99,13 +102,13 @@ def _children_by(qs: IncidentQuerySet, key: str) -> dict[Any, int]:
     return {row[key]: row["n"] for row in rows}
 
 
-def abuse_by_sex(*, user: Any, area: ReportArea) -> dict[str, int]:
+def abuse_by_sex(*, user: AnyUser, area: ReportArea) -> dict[str, int]:
     """Children abused by sex (``M``, ``F``)."""
     found = _children_by(incidents_in(user=user, area=area), f"{CHILD}__sex")
     return {sex: found.get(sex, 0) for sex in Child.Sex.values}
 
 
-def abuse_by_age_group(*, user: Any, area: ReportArea) -> dict[str, int]:
+def abuse_by_age_group(*, user: AnyUser, area: ReportArea) -> dict[str, int]:
     """Children abused by age at the incident, in the ``ABUSE_AGE_GROUPS`` bands (see ``age_at``).
 
     A child older than every band on the day (an incident recorded late) is in no band.
@@ -133,17 +136,17 @@ def _by_reference(qs: IncidentQuerySet, key: str, model: type[AbuseForm] | type[
     return {k: found.get(k, 0) for k in keys}
 
 
-def abuse_by_form(*, user: Any, area: ReportArea) -> dict[str, int]:
+def abuse_by_form(*, user: AnyUser, area: ReportArea) -> dict[str, int]:
     """Children abused by form of abuse (every form in use, zeros included)."""
     return _by_reference(incidents_in(user=user, area=area), "forms__key", AbuseForm)
 
 
-def abuse_by_setting(*, user: Any, area: ReportArea) -> dict[str, int]:
+def abuse_by_setting(*, user: AnyUser, area: ReportArea) -> dict[str, int]:
     """Children abused by the setting of the abuse (every setting in use, zeros included)."""
     return _by_reference(incidents_in(user=user, area=area), "setting__key", AbuseSetting)
 
 
-def abuse_by_unit(*, user: Any, area: ReportArea) -> list[dict[str, Any]]:
+def abuse_by_unit(*, user: AnyUser, area: ReportArea) -> list[dict[str, Any]]:
     """``[{code, name, children_abused}]`` for every unit of the breakdown level (as the annual
     summary breaks down), in code order; empty for a commune. One GROUP BY on the stored ancestors."""
     level = area.breakdown_level
@@ -194,7 +197,7 @@ class AbuseReport:
         }
 
 
-def abuse_report(*, user: Any, area: ReportArea) -> AbuseReport:
+def abuse_report(*, user: AnyUser, area: ReportArea) -> AbuseReport:
     """Every figure of the abuse report for ``area`` as ``user`` may see it.
 
     Nine queries whatever the area: one per breakdown family, plus the two reference lists

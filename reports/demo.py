@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
+if TYPE_CHECKING:
+    from accounts.models import User
 
-def guide(*, users: dict[str, Any], current_users: dict[str, Any], url: str) -> list[str]:
+
+def guide(*, users: dict[str, User], current_users: dict[str, User], url: str) -> list[str]:
     """The annual summary of the current province for this year, and of the legacy province for a past one."""
     year = timezone.localdate().year
     return [

@@ -7,7 +7,7 @@ agency signs.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone, translation
@@ -21,6 +21,9 @@ from .summary import AnnualSummary
 from .summary_charts import summary_charts
 from .summary_tables import summary_filename, summary_tables
 from .tables import Table as ReportTable
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI"]
 
@@ -64,7 +67,7 @@ def annual_report_document(summary: AnnualSummary) -> Document:
         )
 
 
-def annual_report_file(*, summary: AnnualSummary, fmt: str, user: Any) -> RenderedDocument:
+def annual_report_file(*, summary: AnnualSummary, fmt: str, user: AnyUser) -> RenderedDocument:
     """The annual report as a ``fmt`` (docx or pdf) file; ``DocumentFormatError`` for another format."""
     fmt = check_format(fmt)
     return render_document(annual_report_document(summary), fmt=fmt, user=user)

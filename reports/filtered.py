@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Q, Sum, Value, When
@@ -32,6 +32,9 @@ from .selectors import active_on, commune_stats, survey_records
 from .suppression import min_cell, suppress_small_cells
 from .tables import TOTAL_LABEL, Column, Table
 
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
+
 AGE_GROUPS = [(0, 5, "0–5"), (6, 10, "6–10"), (11, 15, "11–15"), (16, 200, "16+")]
 
 
@@ -43,7 +46,7 @@ class FilteredReport:
     suppressed_below: int = 0
 
 
-def _suppressed(report: FilteredReport, *, user: Any) -> FilteredReport:
+def _suppressed(report: FilteredReport, *, user: AnyUser) -> FilteredReport:
     """Hide small counts of children for aggregate-only users (``REPORT_MIN_CELL``)."""
     minimum = min_cell(user)
     hidden = [suppress_small_cells(table, minimum) for table in report.tables]
@@ -52,12 +55,14 @@ def _suppressed(report: FilteredReport, *, user: Any) -> FilteredReport:
     return report
 
 
-def _filterset(cls: type[filters.ReportFilterSet], *, user: Any, data: Mapping[str, Any]) -> filters.ReportFilterSet:
+def _filterset(
+    cls: type[filters.ReportFilterSet], *, user: AnyUser, data: Mapping[str, Any]
+) -> filters.ReportFilterSet:
     queryset = cls._meta.model._default_manager.visible_to(user)
     return cls(data=data or None, queryset=queryset, request=SimpleNamespace(user=user))
 
 
-def _area(fs: filters.ReportFilterSet, *, user: Any) -> ReportArea | None:
+def _area(fs: filters.ReportFilterSet, *, user: AnyUser) -> ReportArea | None:
     """The area of the report: the unit picked in the filters, or the user's own, through ``resolve_area``.
 
     ``None`` when the filters do not validate; ``ReportUnitNotFound`` for a user without a unit.
@@ -81,7 +86,7 @@ def _area(fs: filters.ReportFilterSet, *, user: Any) -> ReportArea | None:
 
 def _count_table(name: str, title: Any, label: Any, rows: list[tuple[Any, dict[str, int]]], columns) -> Table:
     table_rows = [{"value": str(value), **counts} for value, counts in rows]
-    total = {"value": str(TOTAL_LABEL)}
+    total: dict[str, str | int] = {"value": str(TOTAL_LABEL)}
     for column in columns:
         total[column.key] = sum(r.get(column.key) or 0 for _v, r in rows)
     return Table(
@@ -89,7 +94,7 @@ def _count_table(name: str, title: Any, label: Any, rows: list[tuple[Any, dict[s
     )
 
 
-def cases_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
+def cases_report(*, user: AnyUser, data: Mapping[str, Any]) -> FilteredReport:
     """Cases open during the period (opened on or before its end, not closed before its start), by
     status, category, sex, ethnicity and age group (age reached in the period's last year, from the
     child's birth year). Counts are cases and distinct children; a case with two categories counts
@@ -157,7 +162,7 @@ def cases_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     return _suppressed(FilteredReport(fs, tables), user=user)
 
 
-def models_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
+def models_report(*, user: AnyUser, data: Mapping[str, Any]) -> FilteredReport:
     """Protection models by kind: active on the period's last day, established during the period,
     communes covered (with an active model of that kind) against communes valid in the period
     under the unit, and the coverage. Then active models per unit of the breakdown and kind.
@@ -219,7 +224,7 @@ def models_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
         for r in grouped:
             per_unit.setdefault(r["key"], {})[r["kind"]] = r["n"]
         kind_columns = [Column(k, label) for k, label in ProtectionModel.Kind.choices]
-        rows_out = [
+        rows_out: list[tuple[Any, dict[str, int]]] = [
             (f"{u.code} {u.name}", {k: per_unit.get(pk, {}).get(k, 0) for k in kinds}) for pk, u in units.items()
         ]
         if any(k not in units for k in per_unit):
@@ -229,7 +234,7 @@ def models_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     return FilteredReport(fs, tables)
 
 
-def outreach_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
+def outreach_report(*, user: AnyUser, data: Mapping[str, Any]) -> FilteredReport:
     """Outreach events dated in the period, by month and venue: events and participants."""
     fs = _filterset(filters.OutreachReportFilter, user=user, data=data)
     if _area(fs, user=user) is None:
@@ -260,7 +265,7 @@ def outreach_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
     )
 
 
-def survey_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
+def survey_report(*, user: AnyUser, data: Mapping[str, Any]) -> FilteredReport:
     """Per commune, the year's survey records (surveyed, special, at risk, as in the annual summary)
     against the commune statistics of the same year."""
     fs = _filterset(filters.SurveyReportFilter, user=user, data=data)
@@ -287,10 +292,10 @@ def survey_report(*, user: Any, data: Mapping[str, Any]) -> FilteredReport:
         .order_by()
     )
     per: dict[Any, dict[str, int]] = {}
-    for r in surveyed:
-        per.setdefault(r.pop("key"), {}).update(r)
-    for r in stats:
-        per.setdefault(r.pop("key"), {}).update(r)
+    # Plain dicts of the rows: the key goes, the counts stay.
+    counted: list[dict[str, Any]] = [dict(r) for r in surveyed] + [dict(s) for s in stats]
+    for row in counted:
+        per.setdefault(row.pop("key"), {}).update(row)
     names = {u.pk: f"{u.code} {u.name}" for u in Unit.objects.filter(pk__in=[k for k in per if k is not None])}
     columns = [
         Column("surveyed", _("Surveyed")),

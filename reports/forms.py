@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -12,8 +12,11 @@ from locations.models import Unit
 from locations.params import MAX_YEAR, MIN_YEAR
 from scope.core import is_unrestricted, units_in_scope
 
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
-def unit_choices(user: Any) -> list[tuple[str, str]]:
+
+def unit_choices(user: AnyUser) -> list[tuple[str, str]]:
     """Units the user may report on, as ``edition-code`` values (codes repeat across structures).
 
     Superusers pick among provinces and districts (a commune by its code in the address), so the
@@ -33,7 +36,8 @@ class AnnualSummaryForm(forms.Form):
     unit = forms.ChoiceField(label=_("Unit"), required=False)
     year = forms.IntegerField(label=_("Year"), min_value=MIN_YEAR, max_value=MAX_YEAR)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = unit_choices(user)
+        # django-stubs types a form's fields as ``Field``; this one is the ChoiceField above.
+        cast(forms.ChoiceField, self.fields["unit"]).choices = unit_choices(user)
         self.fields["year"].initial = timezone.localdate().year

@@ -6,7 +6,7 @@ A viewer of one ward must not single a child out from a count of 1 by category, 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -14,8 +14,11 @@ from accounts.roles import AGGREGATE_ONLY_ROLES
 
 from .tables import Table
 
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
-def min_cell(user: Any) -> int:
+
+def min_cell(user: AnyUser) -> int:
     """The smallest count ``user`` may see; 0 (no suppression) for every role but the aggregate-only ones."""
     if getattr(user, "is_superuser", False) or getattr(user, "role", None) not in AGGREGATE_ONLY_ROLES:
         return 0

@@ -8,14 +8,16 @@ autocomplete all start from ``visible_to(request.user)``. Saving goes through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from functools import wraps
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.options import ActionLocation, IncorrectLookupParameters
 from django.contrib.admin.widgets import ForeignKeyRawIdWidget
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.response import TemplateResponse
@@ -25,15 +27,36 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .archive import describe_family, may_restore, record_archive, record_restore
-from .core import ensure_in_scope, is_archivable, restrict_to, scoped_choices, with_archived
+from .core import AnyScopeUser, ensure_in_scope, is_archivable, restrict_to, scoped_choices, with_archived
 from .pagination import CappedCountPaginator
 from .reads import Action, is_personal, record_read
+
+if TYPE_CHECKING:
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.admin.options import Action as AdminAction
+    from django.contrib.admin.options import BaseModelAdmin, InlineModelAdmin
+    from django.db.models.fields.reverse_related import ManyToOneRel
+    from django.forms.models import BaseInlineFormSet
+    from django_stubs_ext import StrOrPromise
+
+    # Django's admin classes are generic to mypy only: at run time they take no parameters. The
+    # mixins are checked as the admin classes they are always mixed into.
+    _ModelAdmin = admin.ModelAdmin[Any]
+    _TabularInline = admin.TabularInline[Any, Any]
+    _StackedInline = admin.StackedInline[Any, Any]
+    _AdminMixinBase = BaseModelAdmin[Any]
+    _InlineMixinBase = InlineModelAdmin[Any, Any]
+else:
+    _ModelAdmin = admin.ModelAdmin
+    _TabularInline = admin.TabularInline
+    _StackedInline = admin.StackedInline
+    _AdminMixinBase = _InlineMixinBase = object
 
 # The changelist's "archived" filter (province managers): ?archived=1 lists archived rows.
 ARCHIVED_PARAM = "archived"
 
 
-def _visible(model: type[models.Model], queryset: models.QuerySet, request: HttpRequest) -> models.QuerySet:
+def _visible(model: type[models.Model], queryset: models.QuerySet[Any], request: HttpRequest) -> models.QuerySet[Any]:
     rows = restrict_to(queryset, request.user)
     return queryset if rows is None else rows
 
@@ -45,15 +68,23 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
     in (or passed in the URL, ``?child=<pk>``) would show that row's name.
     """
 
-    def __init__(self, rel, admin_site, *, visible: models.QuerySet, attrs=None, using=None):
+    def __init__(
+        self,
+        rel: ManyToOneRel,
+        admin_site: admin.AdminSite,
+        *,
+        visible: models.QuerySet[Any],
+        attrs: dict[str, Any] | None = None,
+        using: str | None = None,
+    ) -> None:
         super().__init__(rel, admin_site, attrs=attrs, using=using)
         self.visible = visible
 
-    def label_and_url_for_value(self, value):
+    def label_and_url_for_value(self, value: Any) -> tuple[str, str]:
         key = self.rel.get_related_field().name
         try:
             obj = self.visible.using(self.db).get(**{key: value})
-        except (ValueError, self.rel.model.DoesNotExist, ValidationError):
+        except (ValueError, ObjectDoesNotExist, ValidationError):
             return "", ""
         opts = obj._meta
         try:
@@ -63,10 +94,12 @@ class ScopedRawIdWidget(ForeignKeyRawIdWidget):
         return Truncator(obj).words(14), url
 
 
-class ScopedFormFieldsMixin:
+class ScopedFormFieldsMixin(_AdminMixinBase):
     """Limit every foreign-key and many-to-many choice, and every raw-id label, to the user's scope."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelChoiceField[Any] | None:
         choices = scoped_choices(db_field.related_model, request.user)
         if choices is not None:
             kwargs["queryset"] = choices
@@ -81,7 +114,9 @@ class ScopedFormFieldsMixin:
                 )
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         choices = scoped_choices(db_field.related_model, request.user)
         if choices is not None:
             kwargs["queryset"] = choices
@@ -103,14 +138,14 @@ class ArchivedFilter(admin.SimpleListFilter):
     title = _("archived")
     parameter_name = ARCHIVED_PARAM
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, StrOrPromise]]:
         return [("1", _("Archived"))]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         return queryset
 
 
-class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
+class ScopedModelAdmin(ScopedFormFieldsMixin, _ModelAdmin):
     """Base admin for scoped models (and for units and users).
 
     Every view a subclass adds in ``get_urls`` is wrapped with ``permission_view``, which
@@ -129,9 +164,10 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
     def __init__(self, model: type[models.Model], admin_site: admin.AdminSite) -> None:
         super().__init__(model, admin_site)
         if is_archivable(model):
-            self.delete_confirmation_template = "admin/archive_confirmation.html"
+            # django-stubs declares the template a class variable; Django reads it from the instance.
+            self.delete_confirmation_template = "admin/archive_confirmation.html"  # type: ignore[misc]
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         if self.shows_archived(request):
             queryset = with_archived(self.model).filter(archived_at__isnull=False)
             ordering = self.get_ordering(request)
@@ -193,7 +229,11 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
                     return JsonResponse({"detail": gettext("Not found.")}, status=404)
                 if missing == "404":
                     raise Http404
-                return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+                # Django's own "does not exist" answer; private, so not in django-stubs.
+                redirect: HttpResponse = self._get_obj_does_not_exist_redirect(  # type: ignore[attr-defined]
+                    request, self.opts, object_id
+                )
+                return redirect
             if not check(request, obj):
                 raise PermissionDenied
             return view(request, obj, *args, **kwargs)
@@ -208,7 +248,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         except MALFORMED_PARAMETER_ERRORS as exc:
             raise IncorrectLookupParameters(exc) from exc
 
-    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
         """The list; the rows of personal data it shows are logged (a search as a search)."""
         response = super().changelist_view(request, extra_context)
         context = getattr(response, "context_data", None) or {}
@@ -219,18 +259,22 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             record_read(request, action=action, objects=rows, model=self.model)
         return response
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context=None):
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
         extra_context = {**(extra_context or {}), "archives": is_archivable(self.model)}
         return super().change_view(request, object_id, form_url, extra_context)
 
     # Archive instead of delete --------------------------------------------------------------
 
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if deletes_destroy(self.model):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_actions(self, request: HttpRequest, action_location=ActionLocation.CHANGE_LIST):
+    def get_actions(
+        self, request: HttpRequest, action_location: ActionLocation = ActionLocation.CHANGE_LIST
+    ) -> dict[str, AdminAction | None]:
         actions = super().get_actions(request, action_location=action_location)
         if not is_archivable(self.model):
             return actions
@@ -256,14 +300,16 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         else:
             super().delete_model(request, obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         if is_archivable(self.model):
             for obj in queryset:
                 record_archive(record=obj, user=request.user)
         else:
             super().delete_queryset(request, queryset)
 
-    def get_deleted_objects(self, objs, request: HttpRequest):
+    def get_deleted_objects(
+        self, objs: Sequence[Any] | models.QuerySet[Any], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[str]]:
         """For an archivable row: the row and what is archived with it; nothing is "protected"."""
         if not is_archivable(self.model):
             return super().get_deleted_objects(objs, request)
@@ -272,9 +318,10 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             lines.extend(describe_family(obj))
         return lines, {}, set(), []
 
-    def log_deletions(self, request: HttpRequest, queryset) -> None:
+    def log_deletions(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> list[LogEntry]:
         if not is_archivable(self.model):
-            super().log_deletions(request, queryset)
+            return super().log_deletions(request, queryset)
+        return []
 
     def response_delete(self, request: HttpRequest, obj_display: str, obj_id: Any) -> HttpResponse:
         if not is_archivable(self.model):
@@ -284,7 +331,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:{}_{}_changelist".format(*info), current_app=self.admin_site.name))
 
     @admin.action(description=_("Archive selected %(verbose_name_plural)s"), permissions=["delete"])
-    def archive_selected(self, request: HttpRequest, queryset: models.QuerySet):
+    def archive_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> TemplateResponse | None:
         """Archive the selected rows with their dependants, after a confirmation listing them."""
         if request.POST.get("post"):
             for obj in queryset:
@@ -304,12 +351,12 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             "families": [describe_family(obj) for obj in queryset],
             "queryset": queryset,
             "opts": self.opts,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
         }
         return TemplateResponse(request, "admin/archive_selected_confirmation.html", context)
 
     @admin.action(description=_("Restore selected %(verbose_name_plural)s"))
-    def restore_selected(self, request: HttpRequest, queryset: models.QuerySet) -> None:
+    def restore_selected(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> None:
         """Bring the selected archived rows back, each with the dependants archived with it."""
         if not may_restore(request.user):
             raise PermissionDenied
@@ -330,7 +377,7 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             )
 
     def _scoped_list_filter(self, request: HttpRequest) -> list[Any]:
-        result = []
+        result: list[Any] = []
         for item in super().get_list_filter(request):
             if isinstance(item, str) and "__" not in item:
                 field = self.model._meta.get_field(item)
@@ -339,20 +386,76 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
             result.append(item)
         return result
 
-    def get_form(self, request: HttpRequest, obj: models.Model | None = None, **kwargs):
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs: Any
+    ) -> type[forms.ModelForm[Any]]:
         """The change form checks scope while validating, so a refusal is a form error."""
-        return scope_checked_form(super().get_form(request, obj, **kwargs), request.user)
+        return scope_checked_form(super().get_form(request, obj, change=change, **kwargs), request.user)
 
-    def save_model(self, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: models.Model, form: forms.ModelForm[Any], change: bool) -> None:
         self.save_service(request=request, obj=obj, form=form, change=change)
 
-    def save_service(self, *, request: HttpRequest, obj: models.Model, form, change: bool) -> None:
+    def save_service(self, *, request: HttpRequest, obj: Any, form: forms.ModelForm[Any], change: bool) -> None:
         """Write ``obj``; apps override this to call their service. Default: scope-check, save."""
         ensure_in_scope(obj, request.user)
         obj.save()
 
+    def save_inline_through_service(
+        self, request: HttpRequest, form: forms.ModelForm[Any], formset: Any, change: bool
+    ) -> None:
+        """Save an inline's rows one by one through ``save_inline_service`` instead of ``formset.save()``.
 
-def add_validation_error(form, exc: ValidationError) -> None:
+        An admin whose inline rows are written by its app's services calls this from
+        ``save_formset``. A row ticked "delete" goes through the formset's own delete, which
+        archives an archivable row (``ScopedInline``); many-to-many values are saved last.
+        """
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            formset.delete_existing(obj)
+        for obj in instances:
+            self.save_inline_service(request=request, obj=obj)
+        formset.save_m2m()
+
+    def save_inline_service(self, *, request: HttpRequest, obj: models.Model) -> None:
+        """Write one row of an inline saved by ``save_inline_through_service``; apps override this."""
+        raise NotImplementedError(f"{type(self).__name__} saves inline rows through a service: name it")
+
+
+# Who sees children's personal data (a permission of accounts.User).
+PERSONAL_DATA_PERMISSION = "accounts.view_personal_data"
+
+
+def sees_personal_data(request: HttpRequest) -> bool:
+    return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+
+class SensitiveFieldsMixin(_AdminMixinBase):
+    """What only users with ``accounts.view_personal_data`` see, for a model admin or an inline.
+
+    The fields named in ``sensitive_fields`` are left out of the fieldsets, so they are neither
+    shown nor accepted (the form is built from the fieldsets). ``sensitive_rows`` marks an inline
+    whose every row is personal data: it is not shown at all. Put the mixin first among the bases.
+    """
+
+    sensitive_fields: Collection[str] = ()
+    sensitive_rows = False
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)
+        if not self.sensitive_fields or sees_personal_data(request):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [field for field in opts["fields"] if field not in self.sensitive_fields]})
+            for name, opts in fieldsets
+        ]
+
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        if self.sensitive_rows and not sees_personal_data(request):
+            return False
+        return super().has_view_permission(request, obj)
+
+
+def add_validation_error(form: forms.BaseForm, exc: ValidationError) -> None:
     """Attach ``exc`` to the form, on its fields where the form has them."""
     if not hasattr(exc, "error_dict"):
         form.add_error(None, exc)
@@ -361,9 +464,10 @@ def add_validation_error(form, exc: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, errors)
 
 
-def scope_checked_form(form_class, user):
-    class ScopeCheckedForm(form_class):
-        def _post_clean(self):
+def scope_checked_form[F: forms.ModelForm[Any]](form_class: type[F], user: AnyScopeUser) -> type[F]:
+    # mypy cannot check a class whose base is known only at run time.
+    class ScopeCheckedForm(form_class):  # type: ignore[valid-type, misc]
+        def _post_clean(self) -> None:
             super()._post_clean()
             try:
                 ensure_in_scope(self.instance, user)
@@ -374,7 +478,7 @@ def scope_checked_form(form_class, user):
     return ScopeCheckedForm
 
 
-class ScopedInline(ScopedFormFieldsMixin):
+class ScopedInline(ScopedFormFieldsMixin, _InlineMixinBase):
     """Mixin for inlines: rows and choices limited to the user's scope.
 
     Use as ``class MemberInline(ScopedInline, admin.TabularInline)``. ``list_select_related``
@@ -384,28 +488,31 @@ class ScopedInline(ScopedFormFieldsMixin):
 
     list_select_related: tuple[str, ...] = ()
 
-    def get_queryset(self, request: HttpRequest) -> models.QuerySet:
+    def get_queryset(self, request: HttpRequest) -> models.QuerySet[Any]:
         qs = super().get_queryset(request)
         if self.list_select_related:
             qs = qs.select_related(*self.list_select_related)
         return _visible(self.model, qs, request)
 
-    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         if deletes_destroy(self.model):
             return False
         return super().has_delete_permission(request, obj)
 
-    def get_formset(self, request: HttpRequest, obj: models.Model | None = None, **kwargs):
+    def get_formset(
+        self, request: HttpRequest, obj: models.Model | None = None, **kwargs: Any
+    ) -> type[BaseInlineFormSet[Any, Any, Any]]:
         kwargs["form"] = scope_checked_form(kwargs.get("form", self.form), request.user)
         formset = super().get_formset(request, obj, **kwargs)
         if not is_archivable(self.model):
             return formset
         user = request.user
 
-        class ArchivingFormSet(formset):
+        # As in ``scope_checked_form``: a base known only at run time.
+        class ArchivingFormSet(formset):  # type: ignore[valid-type, misc]
             """A row ticked "delete" is archived, not deleted."""
 
-            def delete_existing(self, obj, commit=True):
+            def delete_existing(self, obj: models.Model, commit: bool = True) -> None:
                 if commit:
                     record_archive(record=obj, user=user)
 
@@ -413,9 +520,9 @@ class ScopedInline(ScopedFormFieldsMixin):
         return ArchivingFormSet
 
 
-class ScopedTabularInline(ScopedInline, admin.TabularInline):
+class ScopedTabularInline(ScopedInline, _TabularInline):
     pass
 
 
-class ScopedStackedInline(ScopedInline, admin.StackedInline):
+class ScopedStackedInline(ScopedInline, _StackedInline):
     pass

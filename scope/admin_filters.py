@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from locations.models import Unit
 
 from .core import units_in_scope, user_unit
+from .unit_indexed import in_unit_listed
 
 
 class UnitInScopeFilter(admin.SimpleListFilter):
@@ -25,7 +30,7 @@ class UnitInScopeFilter(admin.SimpleListFilter):
     title = _("unit")
     parameter_name = "unit"
 
-    def chosen_unit(self, request) -> Unit | None:
+    def chosen_unit(self, request: HttpRequest) -> Unit | None:
         """The chosen unit, if the value names one in the user's scope (read once per request)."""
         if not hasattr(self, "_chosen"):
             raw = self.value() or ""
@@ -34,7 +39,7 @@ class UnitInScopeFilter(admin.SimpleListFilter):
             )
         return self._chosen
 
-    def lookups(self, request, model_admin):
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]) -> list[tuple[str, str]]:
         scope = units_in_scope(request.user)
         chosen = self.chosen_unit(request)
         columns = ("pk", "code", "name", "level", "edition", "parent_id")
@@ -52,7 +57,7 @@ class UnitInScopeFilter(admin.SimpleListFilter):
             units = [*above, chosen, *below]
         return [(str(u.pk), f"{u.code} {u.name}") for u in units]
 
-    def queryset(self, request, queryset):
+    def queryset(self, request: HttpRequest, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         if not self.value():
             return queryset
         raw = self.value() or ""
@@ -60,4 +65,8 @@ class UnitInScopeFilter(admin.SimpleListFilter):
             # Not an id at all: the list's error flag (?e=1), as for any malformed filter.
             raise IncorrectLookupParameters(raw)
         unit = self.chosen_unit(request)
-        return queryset.in_unit(unit) if unit else queryset.none()
+        return self.rows_in(queryset, unit) if unit else queryset.none()
+
+    def rows_in(self, queryset: Any, unit: Unit) -> Any:
+        """The rows at or below ``unit`` (recorded there or now there)."""
+        return in_unit_listed(queryset, unit)

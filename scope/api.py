@@ -8,11 +8,12 @@ on ``ScopedModelSerializer`` get scoped related fields for every foreign key, an
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import django_filters
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import models
 from django.http import Http404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status, viewsets
@@ -25,34 +26,43 @@ from rest_framework.views import APIView
 from locations.params import date_validators
 
 from .archive import may_restore, record_archive, record_restore
-from .core import ensure_in_scope, is_archivable, restrict_to, scoped_choices, with_archived
+from .core import AnyScopeUser, ensure_in_scope, is_archivable, restrict_to, scoped_choices, with_archived
 from .reads import Action, is_personal, record_read
 
+# Django REST framework and django-filter ship no type information: to mypy their classes are
+# ``Any``; the classes here that extend them say so with ``type: ignore[misc]``. The viewset mixin
+# is checked as the generic viewset it is always mixed into (at run time it stands on ``object``).
+if TYPE_CHECKING:
+    from rest_framework.viewsets import GenericViewSet as _GenericViewSet
+else:
+    _GenericViewSet = object
 
-def _request_user(context: dict[str, Any]) -> Any:
+
+def _request_user(context: dict[str, Any]) -> AnyScopeUser | None:
     request = context.get("request")
-    return getattr(request, "user", None)
+    user: AnyScopeUser | None = getattr(request, "user", None)
+    return user
 
 
-class ScopedRelatedField(serializers.PrimaryKeyRelatedField):
+class ScopedRelatedField(serializers.PrimaryKeyRelatedField):  # type: ignore[misc]  # DRF: untyped
     """A primary-key related field whose choices are limited to the user's scope."""
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset: models.QuerySet[Any] = super().get_queryset()
         choices = scoped_choices(queryset.model, _request_user(self.context))
         return queryset if choices is None else queryset & choices
 
 
-class ScopedSlugRelatedField(serializers.SlugRelatedField):
+class ScopedSlugRelatedField(serializers.SlugRelatedField):  # type: ignore[misc]  # DRF: untyped
     """A slug (e.g. unit code) related field limited to the user's scope."""
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset: models.QuerySet[Any] = super().get_queryset()
         choices = scoped_choices(queryset.model, _request_user(self.context))
         return queryset if choices is None else queryset & choices
 
 
-class ScopedModelSerializer(serializers.ModelSerializer):
+class ScopedModelSerializer(serializers.ModelSerializer):  # type: ignore[misc]  # DRF: untyped
     """ModelSerializer whose automatic foreign-key fields are scoped."""
 
     serializer_related_field = ScopedRelatedField
@@ -63,7 +73,7 @@ def raise_as_api_error(exc: DjangoValidationError) -> None:
     raise ValidationError(detail) from exc
 
 
-class ScopedViewSetMixin:
+class ScopedViewSetMixin(_GenericViewSet):  # type: ignore[misc]  # DRF: untyped
     """Every queryset of the view starts from ``visible_to(request.user)``.
 
     Subclasses set ``queryset`` (for the model and its ``select_related``); writes call
@@ -73,8 +83,8 @@ class ScopedViewSetMixin:
     (``POST {id}/restore/`` brings it back, for managers) and is refused for other personal rows.
     """
 
-    def get_queryset(self):
-        queryset = super().get_queryset()
+    def get_queryset(self) -> models.QuerySet[Any]:
+        queryset: models.QuerySet[Any] = super().get_queryset()
         if getattr(self, "action", None) == "restore":
             # Only archived rows can be restored; the queryset keeps its joins and ordering.
             queryset = with_archived(queryset.model).filter(archived_at__isnull=False)
@@ -84,16 +94,16 @@ class ScopedViewSetMixin:
         return rows
 
     @classmethod
-    def get_extra_actions(cls):
-        actions = super().get_extra_actions()
+    def get_extra_actions(cls) -> list[Any]:
+        actions: list[Any] = super().get_extra_actions()
         model = getattr(getattr(cls, "queryset", None), "model", None)
         if model is None or not is_archivable(model):
             actions = [a for a in actions if a.__name__ != "restore"]
         return actions
 
-    def get_object(self):
+    def get_object(self) -> Any:
         try:
-            obj = super().get_object()
+            obj: models.Model = super().get_object()
         except Http404:
             model = self.get_queryset().model
             if is_personal(model):
@@ -104,13 +114,13 @@ class ScopedViewSetMixin:
             record_read(self.request, action=Action.API, objects=[obj])
         return obj
 
-    def paginate_queryset(self, queryset):
-        page = super().paginate_queryset(queryset)
+    def paginate_queryset(self, queryset: models.QuerySet[Any]) -> list[Any] | None:
+        page: list[Any] | None = super().paginate_queryset(queryset)
         if is_personal(queryset.model):
             record_read(self.request, action=Action.API, objects=page if page is not None else queryset)
         return page
 
-    def perform_destroy(self, instance) -> None:
+    def perform_destroy(self, instance: models.Model) -> None:
         model = type(instance)
         if is_archivable(model):
             try:
@@ -122,8 +132,9 @@ class ScopedViewSetMixin:
         else:
             super().perform_destroy(instance)
 
-    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])
-    def restore(self, request, pk=None):
+    # DRF's decorators are untyped too.
+    @action(detail=True, methods=["post"], permission_classes=[IsAuthenticated])  # type: ignore[untyped-decorator]
+    def restore(self, request: Any, pk: Any = None) -> Response:
         """Restore an archived record with the records archived with it (province managers)."""
         instance = self.get_object()
         if not may_restore(request.user):
@@ -137,25 +148,25 @@ class ScopedViewSetMixin:
         self.action = "retrieve"
         return Response(self.get_serializer(self.get_object()).data, status=status.HTTP_200_OK)
 
-    def perform_create(self, serializer):
+    def perform_create(self, serializer: Any) -> None:
         try:
             self.perform_service_create(serializer)
         except DjangoValidationError as exc:
             raise_as_api_error(exc)
 
-    def perform_update(self, serializer):
+    def perform_update(self, serializer: Any) -> None:
         try:
             self.perform_service_update(serializer)
         except DjangoValidationError as exc:
             raise_as_api_error(exc)
 
-    def perform_service_create(self, serializer) -> None:
+    def perform_service_create(self, serializer: Any) -> None:
         instance = serializer.Meta.model(**serializer.validated_data)
         ensure_in_scope(instance, self.request.user)
         instance.full_clean()
         serializer.save()
 
-    def perform_service_update(self, serializer) -> None:
+    def perform_service_update(self, serializer: Any) -> None:
         instance = serializer.instance
         for name, value in serializer.validated_data.items():
             setattr(instance, name, value)
@@ -164,15 +175,15 @@ class ScopedViewSetMixin:
         serializer.save()
 
 
-class ScopedViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):
+class ScopedViewSet(ScopedViewSetMixin, viewsets.ModelViewSet):  # type: ignore[misc]  # DRF: untyped
     """Read-write viewset of a scoped model."""
 
 
-class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):  # type: ignore[misc]  # DRF: untyped
     """Read-only viewset of a scoped model."""
 
 
-class ScopedAPIView(APIView):
+class ScopedAPIView(APIView):  # type: ignore[misc]  # DRF: untyped
     """A non-model API view (e.g. a report) that scopes through selectors taking ``user=``.
 
     It exists so that the URL walker can tell such views from unscoped ones: a subclass
@@ -180,7 +191,7 @@ class ScopedAPIView(APIView):
     """
 
 
-class ScopedFilterSet(django_filters.FilterSet):
+class ScopedFilterSet(django_filters.FilterSet):  # type: ignore[misc]  # django-filter: untyped
     """FilterSet whose model-choice filters offer only rows in the user's scope.
 
     Every date filter also accepts only dates between 1990 and 2100 (``locations.params``):
@@ -188,9 +199,16 @@ class ScopedFilterSet(django_filters.FilterSet):
     Year filters are ``locations.params.YearFilter``.
     """
 
-    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+    def __init__(
+        self,
+        data: Any = None,
+        queryset: models.QuerySet[Any] | None = None,
+        *,
+        request: Any = None,
+        prefix: str | None = None,
+    ) -> None:
         super().__init__(data=data, queryset=queryset, request=request, prefix=prefix)
-        user = getattr(request, "user", None)
+        user: AnyScopeUser | None = getattr(request, "user", None)
         for filter_ in self.filters.values():
             if isinstance(filter_, django_filters.DateFilter):
                 filter_.extra["validators"] = [*filter_.extra.get("validators", []), *date_validators()]
@@ -200,8 +218,10 @@ class ScopedFilterSet(django_filters.FilterSet):
                 if choices is not None:
                     filter_.queryset = choices
 
-    def _filter_model(self, filter_):
+    def _filter_model(self, filter_: Any) -> type[models.Model]:
         if hasattr(filter_.queryset, "model"):
-            return filter_.queryset.model
+            model: type[models.Model] = filter_.queryset.model
+            return model
         field = self._meta.model._meta.get_field(filter_.field_name.split("__")[0])
-        return field.related_model
+        related: type[models.Model] = field.related_model
+        return related

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .core import _SOFT_DELETES, archive_parents, ensure_in_scope, is_archivable
+from .core import _SOFT_DELETES, AnyScopeUser, archive_parents, ensure_in_scope, is_archivable
 
 RESTORE_PERMISSION = "accounts.restore_archived"
 
@@ -87,7 +87,7 @@ def archived_taken_message(record: models.Model, field_name: Any) -> str:
     }
 
 
-def may_restore(user: Any) -> bool:
+def may_restore(user: AnyScopeUser | None) -> bool:
     """Province managers (and superusers) restore archived records."""
     return bool(user is not None and user.is_active and user.has_perm(RESTORE_PERMISSION))
 
@@ -152,7 +152,7 @@ def describe_family(record: models.Model) -> list[Any]:
 
 
 @transaction.atomic
-def record_archive(*, record: models.Model, user: Any) -> int:
+def record_archive(*, record: models.Model, user: AnyScopeUser) -> int:
     """Archive ``record`` and its dependants (scope-checked); returns how many rows were archived."""
     if not is_archivable(type(record)):
         raise TypeError(f"{type(record).__name__} is not archivable")
@@ -168,7 +168,7 @@ def record_archive(*, record: models.Model, user: Any) -> int:
 
 
 @transaction.atomic
-def record_restore(*, record: models.Model, user: Any) -> int:
+def record_restore(*, record: models.Model, user: AnyScopeUser) -> int:
     """Bring back an archived ``record`` with the dependants archived with it; returns the count.
 
     Refused unless ``user`` may restore; a restored row that would clash with a live one (the

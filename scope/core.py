@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Self
+from typing import TYPE_CHECKING, Any, Protocol, Self, TypeGuard
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import models
@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
     from locations.models import Unit, UnitQuerySet
 
 
@@ -48,17 +50,50 @@ class OutOfScope(ValidationError):
     """Raised when a write names a unit or record outside the user's scope."""
 
 
-def is_unrestricted(user: Any) -> bool:
+class ScopeUser(Protocol):
+    """What scope reads from a signed-in user (``accounts.User`` is one).
+
+    Scope sits below the accounts app and knows a user only by these attributes. Django's
+    anonymous user has none of the unit ones (it never has a unit, so it sees nothing):
+    functions that may be given one take ``AnyScopeUser``.
+    """
+
+    @property
+    def pk(self) -> int | None: ...
+    @property
+    def is_authenticated(self) -> bool: ...
+    @property
+    def is_active(self) -> bool: ...
+    @property
+    def is_superuser(self) -> bool: ...
+    @property
+    def unit(self) -> Unit | None: ...
+    @property
+    def sees_only_own_records(self) -> bool: ...
+    def has_perm(self, perm: str, obj: models.Model | None = None) -> bool: ...
+
+
+# Whom a scope check is about: a signed-in user or a request's anonymous user.
+type AnyScopeUser = ScopeUser | AnonymousUser
+
+
+def is_unrestricted(user: AnyScopeUser | None) -> bool:
     return bool(user is not None and user.is_active and user.is_superuser)
 
 
-def user_unit(user: Any) -> Unit | None:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+def is_signed_in(user: AnyScopeUser | None) -> TypeGuard[ScopeUser]:
+    """Whether ``user`` is a signed-in user (not ``None``, not Django's anonymous user)."""
+    return bool(getattr(user, "is_authenticated", False))
+
+
+def user_unit(user: AnyScopeUser | None) -> Unit | None:
+    if not is_signed_in(user) or not user.is_active:
         return None
+    # Read with a default: whatever the type says, a user without a unit sees nothing.
     return getattr(user, "unit", None)
 
 
-def units_in_scope(user: Any) -> UnitQuerySet:
+def units_in_scope(user: AnyScopeUser | None) -> UnitQuerySet:
     """Units at or below the user's unit (all units for a superuser, none without a unit).
 
     A user of a current (post-2025) unit also gets the legacy units that converted into it:
@@ -89,7 +124,7 @@ def units_in_scope(user: Any) -> UnitQuerySet:
     )
 
 
-def units_reached(user: Any) -> UnitQuerySet:
+def units_reached(user: AnyScopeUser | None) -> UnitQuerySet:
     """Units whose records ``user`` sees and writes: at or below the user's unit.
 
     A record is in scope when its recorded unit or its current unit is one of these (see
@@ -119,11 +154,11 @@ def model_scope(model: type[models.Model]) -> Scope:
     return scope
 
 
-def scope_q(model: type[models.Model], user: Any) -> Q | None:
+def scope_q(model: type[models.Model], user: AnyScopeUser | None) -> Q | None:
     """The filter that restricts ``model`` to ``user``; ``None`` means "nothing"."""
     scope = model_scope(model)
     unit = user_unit(user)
-    if unit is None:
+    if unit is None or not is_signed_in(user):
         return None
     q = unit_q(model, unit)
     if scope.owner and user.sees_only_own_records:
@@ -167,7 +202,7 @@ class ScopedQuerySet[M: models.Model](models.QuerySet[M]):
             if live:
                 self._query.add_q(live)  # type: ignore[attr-defined]
 
-    def visible_to(self, user: Any) -> Self:
+    def visible_to(self, user: AnyScopeUser | None) -> Self:
         """The rows ``user`` may see. Fail closed: no unit, no rows."""
         if is_unrestricted(user):
             return self.all()
@@ -256,7 +291,7 @@ def scoped_queryset[M: models.Model](model: type[M]) -> ScopedQuerySet[M]:
     return queryset
 
 
-def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet[Any] | None:
+def scoped_choices(model: type[models.Model], user: AnyScopeUser | None) -> models.QuerySet[Any] | None:
     """The rows of ``model`` that ``user`` may pick in a form, filter or API field.
 
     ``None`` means the model is unscoped reference data (categories, kinds) and any row
@@ -271,7 +306,7 @@ def scoped_choices(model: type[models.Model], user: Any) -> models.QuerySet[Any]
     return None
 
 
-def restrict_to[M: models.Model](queryset: models.QuerySet[M], user: Any) -> models.QuerySet[M] | None:
+def restrict_to[M: models.Model](queryset: models.QuerySet[M], user: AnyScopeUser | None) -> models.QuerySet[M] | None:
     """The rows of ``queryset`` that ``user`` may see; ``None`` for unscoped reference data.
 
     A scoped model's rows go through its ``visible_to``; units (reference data, but choosing one
@@ -303,7 +338,7 @@ def _resolve_path(instance: models.Model, path: str) -> list[Any]:
     return values
 
 
-def ensure_in_scope(instance: models.Model, user: Any) -> None:
+def ensure_in_scope(instance: models.Model, user: AnyScopeUser | None) -> None:
     """Refuse a write that reaches outside ``user``'s scope.
 
     Checks the instance's own unit (through its ``Scope``) and every foreign key to a unit,
@@ -313,7 +348,7 @@ def ensure_in_scope(instance: models.Model, user: Any) -> None:
     if is_unrestricted(user):
         return
     own_unit = user_unit(user)
-    if own_unit is None:
+    if own_unit is None or not is_signed_in(user):
         raise OutOfScope(_("Your account has no unit assigned; ask a manager to assign one."))
     errors: dict[str, str] = {}
     for field in instance._meta.concrete_fields:

@@ -37,7 +37,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.http import content_disposition_header
 
-from .core import declared_scope, scoped_queryset
+from .core import AnyScopeUser, ScopeUser, declared_scope, is_signed_in, scoped_queryset
 from .reads import Action, record_read
 
 logger = logging.getLogger("cpmis.downloads")
@@ -73,7 +73,7 @@ def download_url(instance: models.Model, field_name: str) -> str:
     return reverse(URL_NAME, args=[opts.app_label, opts.model_name, instance.pk, field_name])
 
 
-def record_download(*, request: HttpRequest, user: Any, instance: models.Model, field_name: str) -> None:
+def record_download(*, request: HttpRequest, user: AnyScopeUser, instance: models.Model, field_name: str) -> None:
     """Every file download passes here once, after every check and before the file goes out.
 
     Writes the access log's ``download`` event for the record, and a line to the
@@ -81,7 +81,8 @@ def record_download(*, request: HttpRequest, user: Any, instance: models.Model, 
     person's name). A token-authenticated download has its user here, not on the request.
     """
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
-        request.user = user
+        # django-stubs types ``request.user`` as the project's user model, which scope does not import.
+        request.user = user  # type: ignore[assignment]
     record_read(request, action=Action.DOWNLOAD, objects=[instance])
     logger.info(
         "download %s pk=%s field=%s by user %s from %s",
@@ -93,10 +94,11 @@ def record_download(*, request: HttpRequest, user: Any, instance: models.Model, 
     )
 
 
-def _record_refused_download(*, request: HttpRequest, user: Any, model: type[models.Model], pk: Any) -> None:
+def _record_refused_download(*, request: HttpRequest, user: AnyScopeUser, model: type[models.Model], pk: Any) -> None:
     """A download of a row outside the scope (or missing) is logged as refused, like other reads."""
     if not getattr(getattr(request, "user", None), "is_authenticated", False):
-        request.user = user
+        # django-stubs types ``request.user`` as the project's user model, which scope does not import.
+        request.user = user  # type: ignore[assignment]
     record_read(request, action=Action.DOWNLOAD, model=model, refused_ids=[pk])
 
 
@@ -141,24 +143,26 @@ def file_response(stored: FieldFile) -> HttpResponse | FileResponse:
     return response
 
 
-def _signed_in_user(request: HttpRequest) -> Any:
+def _signed_in_user(request: HttpRequest) -> ScopeUser | None:
     """The user of the admin session or of the API's authentication (token), else ``None``."""
     from rest_framework.exceptions import APIException
     from rest_framework.request import Request
     from rest_framework.settings import api_settings
 
-    user = getattr(request, "user", None)
-    if user is not None and user.is_authenticated and user.is_active:
+    user: AnyScopeUser | None = getattr(request, "user", None)
+    if is_signed_in(user) and user.is_active:
         return user
     api_request = Request(request, authenticators=[auth() for auth in api_settings.DEFAULT_AUTHENTICATION_CLASSES])
     try:
         user = api_request.user
     except APIException:
         return None
-    return user if user is not None and user.is_authenticated and user.is_active else None
+    return user if is_signed_in(user) and user.is_active else None
 
 
-def _protected_field(app_label: str, model_name: str, field_name: str) -> tuple[type[models.Model], models.Field]:
+def _protected_field(
+    app_label: str, model_name: str, field_name: str
+) -> tuple[type[models.Model], models.Field[Any, Any]]:
     try:
         model = apps.get_model(app_label, model_name)
     except LookupError:

@@ -12,14 +12,14 @@ from django.db.models import QuerySet
 from .core import unit_q, units_in_scope
 
 
-class UnitCodeFilter(django_filters.CharFilter):
+class UnitCodeFilter(django_filters.CharFilter):  # type: ignore[misc]  # django-filter ships no types
     """Records at or below the unit(s) with this statistics code (or id), among the units the user sees.
 
     A code may name a legacy and a current unit; both are taken. Records of legacy units that
     converted into a named current unit are included (see ``scope.core.unit_q``).
     """
 
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
+    def filter(self, qs: QuerySet[Any], value: Any) -> QuerySet[Any]:
         value = (value or "").strip()
         if not value:
             return qs

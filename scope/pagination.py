@@ -7,19 +7,33 @@ says "more than N" and offers the first pages; a search or a filter narrows it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
+if TYPE_CHECKING:
+    # Generic to mypy only: at run time Django's paginator takes no parameters.
+    _Paginator = Paginator[Any]
+else:
+    _Paginator = Paginator
 
-class CappedCountPaginator(Paginator):
+
+class CappedCountPaginator(_Paginator):
+    # What the admin lists hand it: a queryset, never a plain list.
+    object_list: QuerySet[Any]
     #: Whether the list holds more rows than were counted (set by ``count``).
     capped = False
 
     @cached_property
     def count(self) -> int:
         cap = int(getattr(settings, "ADMIN_COUNT_CAP", 1000))
-        # A count of a LIMIT subquery stops at the cap; the order does not change a count.
-        counted = self.object_list.order_by()[: cap + 1].count()
+        if hasattr(self.object_list, "order_by"):
+            # A count of a LIMIT subquery stops at the cap; the order does not change a count.
+            counted = self.object_list.order_by()[: cap + 1].count()
+        else:
+            counted = len(self.object_list)
         self.capped = counted > cap
         return min(counted, cap)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -19,14 +18,14 @@ from django.utils.translation import gettext as _
 from locations.models import ReformTracked, Unit
 from locations.succession import successor_table
 
-from .core import ensure_in_scope, not_found_message, units_in_scope
+from .core import AnyScopeUser, ensure_in_scope, not_found_message, units_in_scope
 
 
 class NotASuccessor(ValidationError):
     """The target unit is not a successor of the record's recorded unit."""
 
 
-def record_move(*, record: ReformTracked, to: Unit, user: Any) -> ReformTracked:
+def record_move(*, record: ReformTracked, to: Unit, user: AnyScopeUser) -> ReformTracked:
     """Attach ``record`` to ``to``, another successor of its recorded (legacy) unit.
 
     Clears the review flag. Refuses a target that is not a successor, and (through
@@ -36,7 +35,7 @@ def record_move(*, record: ReformTracked, to: Unit, user: Any) -> ReformTracked:
 
 
 @transaction.atomic
-def records_move(*, records: Iterable[ReformTracked], to: Unit, user: Any) -> list[ReformTracked]:
+def records_move(*, records: Iterable[ReformTracked], to: Unit, user: AnyScopeUser) -> list[ReformTracked]:
     """Move several records (of any ``ReformTracked`` models) to the successor ``to``.
 
     All or nothing: one refused record refuses the whole move. The queries do not grow

@@ -278,7 +278,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["accounts.api_permissions.ScopedModelPermissions"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    # Page numbers; ``count`` stops at ADMIN_COUNT_CAP rows and says so (scope/api_pagination.py).
+    "DEFAULT_PAGINATION_CLASS": "scope.api_pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -312,7 +313,7 @@ SPECTACULAR_SETTINGS = {
         "ModelStatusEnum": "programs.models.ProtectionModel.Status",
         "ModelKindEnum": "programs.models.ProtectionModel.Kind",
         "EventKindEnum": "outreach.models.OutreachEvent.Kind",
-        "ImportKindEnum": "imports.models.Kind",
+        "ImportKindEnum": "imports.registry.kind_choices",
         "ImportStatusEnum": "imports.models.ImportJob.Status",
         "AccessOutcomeEnum": "audit.models.AccessEvent.Outcome",
         "AccessActionEnum": "audit.models.AccessEvent.Action",

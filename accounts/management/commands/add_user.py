@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
@@ -28,19 +30,20 @@ class Command(BaseCommand):
             raise CommandError(f"Unknown role {role!r}; choose one of: {', '.join(Role.values)}")
         code = normalise_code(options["unit"])
         level = level_for_code(code)
-        units = Unit.objects.filter(code=code, level=level) if level else Unit.objects.none()
+        found = Unit.objects.filter(code=code, level=level) if level else Unit.objects.none()
         if options["edition"]:
-            units = units.filter(edition=options["edition"])
-        units = sorted(units, key=lambda u: u.edition != Unit.Edition.CURRENT)
+            found = found.filter(edition=options["edition"])
+        units = sorted(found, key=lambda u: u.edition != Unit.Edition.CURRENT)
         if not units:
             raise CommandError(f"Unknown unit {options['unit']!r}: load it with load_units first.")
+        superuser: dict[str, Any] = {"is_superuser": True} if options["superuser"] else {}
         try:
             user, created = user_upsert(
                 username=options["username"],
                 role=role,
                 unit=units[0],
                 password=options["password"],
-                **({"is_superuser": True} if options["superuser"] else {}),
+                **superuser,
             )
         except ValidationError as exc:
             raise CommandError(validation_message(exc)) from exc

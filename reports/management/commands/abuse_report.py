@@ -36,7 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         # The same user rules and output handling as ``annual_report``.
-        annual = AnnualReportCommand(stdout=self.stdout, stderr=self.stderr)
+        # django-stubs wants a TextIO: a command's own output wrapper is one, to Django.
+        annual = AnnualReportCommand(stdout=self.stdout, stderr=self.stderr)  # type: ignore[arg-type]
         user = annual._user(options["user"])
         try:
             area = resolve_area(user=user, unit_code=options["unit"], year=options["year"], edition=options["edition"])
