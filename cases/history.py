@@ -54,6 +54,31 @@ def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]
     return changes
 
 
+def recorded_user(user: Any) -> Any:
+    """The user a history entry or a workflow step names: nobody for an anonymous or unsaved one."""
+    return user if getattr(user, "pk", None) else None
+
+
+def entry(
+    *,
+    user: Any,
+    action: str,
+    child: Child,
+    case: Case | None = None,
+    changes: dict[str, list[str]] | None = None,
+    summary: str = "",
+) -> ChangeRecord:
+    """An unsaved history entry: ``record`` saves one, an import writes many in bulk."""
+    return ChangeRecord(
+        child=child,
+        case=case,
+        user=recorded_user(user),
+        action=action,
+        changes=changes or {},
+        summary=summary,
+    )
+
+
 def record(
     *,
     user: Any,
@@ -63,11 +88,11 @@ def record(
     changes: dict[str, list[str]] | None = None,
     summary: str = "",
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
-        child=child,
-        case=case,
-        user=user if getattr(user, "pk", None) else None,
-        action=action,
-        changes=changes or {},
-        summary=summary,
-    )
+    change = entry(user=user, action=action, child=child, case=case, changes=changes, summary=summary)
+    change.save(force_insert=True)
+    return change
+
+
+def imported_from(file_name: str) -> str:
+    """The summary of an entry, and the note of a step, that an import file wrote."""
+    return _("Imported from file %(name)s.") % {"name": file_name}
