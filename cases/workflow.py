@@ -63,13 +63,13 @@ def refusal(from_status: str, to_status: str) -> str:
 def import_path(from_status: str, to_status: str) -> tuple[str, ...] | None:
     """The statuses a file takes a case through from ``from_status`` to ``to_status``; None if refused.
 
-    A file tells where a case stands, not each step it took (docs/contract/imports.md): old cases
-    come already closed or at a late step. So an import may jump steps, but only along the table:
-    the answer is the shortest chain of allowed transitions, ending at ``to_status``. A case new to
-    the system (``from_status`` "") starts at ``received``, from which every status is reached; a
-    stored case cannot be sent back to a step the table never returns to (``in_progress`` to
-    ``received``). The same status is no move: an empty chain. The import records the whole chain
-    as one step (``take_step``), with the effects of the status it arrives at.
+    A file tells where a case stands, not each step it took: old cases come already closed or at
+    a late step. So an import may jump steps, but only along the table: the answer is the
+    shortest chain of allowed transitions, ending at ``to_status``. A case new to the system
+    (``from_status`` "") starts at ``received``, from which every status is reached; a stored case
+    cannot be sent back to a step the table never returns to (``in_progress`` to ``received``).
+    The same status is no move: an empty chain. The import records the whole chain as one step
+    (``take_step``), with the effects of the status it arrives at.
     """
     if from_status == to_status:
         return ()
