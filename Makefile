@@ -42,7 +42,7 @@ MYPY_TARGETS := \
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 
-.PHONY: help run install test test-pg lint typecheck check messages bench
+.PHONY: help run install test test-pg lint layers typecheck check messages bench
 
 help:
 	@echo "make run       set up (first time) and start the system with demo data on http://$(HOST):$(PORT)/"
@@ -50,6 +50,7 @@ help:
 	@echo "make test-pg   run the test suite on PostgreSQL ($(TEST_PG_URL))"
 	@echo "make install   create $(VENV) and install the project with its development tools"
 	@echo "make lint      ruff check and ruff format --check"
+	@echo "make layers    check that imports point down the layers (docs/architecture.md)"
 	@echo "make typecheck mypy with django-stubs on services, selectors and scope"
 	@echo "make check     Django system checks and a check for missing migrations"
 	@echo "make messages  update and compile the translation catalogues"
@@ -98,6 +99,10 @@ test-pg:
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# The import-linter contracts in pyproject.toml: an import that points up a layer fails.
+layers: install
+	PYTHONPATH=. $(VENV)/bin/lint-imports
 
 typecheck: install
 	$(VENV)/bin/mypy $(MYPY_TARGETS)

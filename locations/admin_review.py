@@ -3,7 +3,7 @@
 Where a legacy commune was split, its records were attached to the first successor and
 flagged *to review*. Each row here is one possible successor of such a commune ("Xã Hòa
 Liên → Phường Liên Chiểu") with the number of records still to review; the action moves
-those records to the selected successor through ``locations.reform.records_move``.
+those records to the selected successor through ``scope.reform_moves.records_move``.
 Everything is limited to the user's scope: the communes, the counts and the moved records.
 """
 
@@ -23,9 +23,10 @@ from django.utils.translation import gettext_lazy
 
 from scope.admin import ScopedModelAdmin
 from scope.core import units_in_scope
+from scope.reform_moves import records_move
 
 from .models import UnitConversion
-from .reform import TrackedTable, records_move, reform_tracked_tables
+from .reform import TrackedTable, reform_tracked_tables
 
 
 def split_legacy_ids() -> QuerySet:

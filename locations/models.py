@@ -175,7 +175,7 @@ class ReformTracked(models.Model):
     Subclasses name the field holding the unit they were recorded on in
     ``recorded_unit_field``. ``current_unit`` is derived on save (see
     ``locations.succession``); an officer may move a record of a split commune to another
-    successor (``locations.reform.record_move``), which clears ``current_unit_to_review``.
+    successor (``scope.reform_moves.record_move``), which clears ``current_unit_to_review``.
     """
 
     recorded_unit_field = "unit"

@@ -9,9 +9,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
+from scope.admin_filters import UnitInScopeFilter
 
 from . import services
 from .models import EventAttachment, OutreachEvent

@@ -7,9 +7,9 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from locations.params import YearFilter
-from programs.filters import UnitCodeFilter
 from programs.models import ProtectionModel
 from scope.api import ScopedFilterSet
+from scope.filters import UnitCodeFilter
 
 from .models import OutreachEvent
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from cases.admin_filters import UnitInScopeFilter
 from imports.admin_mixins import KindImportExportMixin
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, add_validation_error
+from scope.admin_filters import UnitInScopeFilter
 
 from . import services
 from .forms import RegisterDayForm, RegisterFormSet

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import reduce
-from operator import or_
 from typing import Any
 
 import django_filters
@@ -14,27 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from locations.params import YearFilter
 from scope.api import ScopedFilterSet
-from scope.core import unit_q, units_in_scope
+from scope.filters import UnitCodeFilter
 
 from .models import Attendance, ProtectionModel
-
-
-class UnitCodeFilter(django_filters.CharFilter):
-    """Records at or below the unit(s) with this statistics code (or id), among the units the user sees.
-
-    A code may name a legacy and a current unit; both are taken. Records of legacy units that
-    converted into a named current unit are included (see ``scope.core.unit_q``).
-    """
-
-    def filter(self, qs: QuerySet, value: Any) -> QuerySet:
-        value = (value or "").strip()
-        if not value:
-            return qs
-        user = getattr(self.parent.request, "user", None)
-        units = list(units_in_scope(user).filter(code=value)) if value.isdigit() else []
-        if not units:
-            return qs.none()
-        return qs.filter(reduce(or_, (unit_q(qs.model, unit) for unit in units)))
 
 
 class ActiveDuringYearFilter(YearFilter):

@@ -329,7 +329,7 @@ def keeps_current_unit(*, was: int | None, recorded: int, current: int | None) -
     ``was`` is the recorded unit stored before the row (None for a new record). Only a new
     record, one without a current unit or one recorded on another unit gets it derived
     again: an officer's choice among the successors of a split commune
-    (``locations.reform.record_move``) survives a re-import.
+    (``scope.reform_moves.record_move``) survives a re-import.
     """
     return was is not None and current is not None and was == recorded
 

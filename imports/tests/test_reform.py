@@ -11,9 +11,9 @@ from imports.pipeline import run_import
 from imports.tests.factories import ChildFactory, ensure_codes, write_csv
 from locations.loaders import load_official_units
 from locations.models import Unit
-from locations.reform import records_move
 from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
+from scope.reform_moves import records_move
 
 # Legacy Xã Hòa Liên (Đà Nẵng) was split between Phường Hải Vân (first) and Liên Chiểu.
 SPLIT, FIRST, SECOND = "20296", "20194", "20197"

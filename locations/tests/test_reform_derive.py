@@ -14,17 +14,11 @@ from cases.models import Case, Child, CommuneStats, SurveyRecord
 from conftest import make_user
 from locations.loaders import load_conversions_csv, load_official_units, sync_conversions
 from locations.models import Unit, UnitConversion
-from locations.reform import (
-    NotASuccessor,
-    derive_current_units,
-    derive_in_migration,
-    record_move,
-    records_move,
-    reform_tracked_tables,
-)
+from locations.reform import derive_current_units, derive_in_migration, reform_tracked_tables
 from locations.succession import SuccessionMap, successors_of
 from outreach.models import OutreachEvent
 from programs.models import ProtectionModel
+from scope.reform_moves import NotASuccessor, record_move, records_move
 
 pytestmark = pytest.mark.django_db
 
@@ -245,16 +239,16 @@ def test_a_new_successor_flags_a_reviewed_record_again_and_keeps_its_unit(danang
 
 def _move_queries(records: list, to: Unit, user, monkeypatch) -> tuple[int, int]:
     """Queries of one move: in all, and those made by ``ensure_in_scope``."""
-    import scope.core
+    import scope.reform_moves
 
-    check, in_checks = scope.core.ensure_in_scope, []
+    check, in_checks = scope.reform_moves.ensure_in_scope, []
 
     def counted(instance, user):
         with CaptureQueriesContext(connection) as inner:
             check(instance, user)
         in_checks.append(len(inner.captured_queries))
 
-    monkeypatch.setattr(scope.core, "ensure_in_scope", counted)
+    monkeypatch.setattr(scope.reform_moves, "ensure_in_scope", counted)
     with CaptureQueriesContext(connection) as queries:
         records_move(records=records, to=to, user=user)
     return len(queries.captured_queries), sum(in_checks)
