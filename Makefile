@@ -25,9 +25,9 @@ MYPY_TARGETS := \
 	scope/archive.py accounts/tokens.py audit/access.py \
 	locations/resolve.py locations/succession.py locations/loaders.py locations/reform.py \
 	cases/services.py cases/selectors.py cases/incident_services.py cases/incidents.py cases/documents.py \
-	cases/consent.py cases/consent_services.py cases/identifiers.py imports/kinds/child_consents.py \
+	cases/consent.py cases/consent_services.py cases/identifiers.py cases/import_kinds/child_consents.py \
 	cases/transfer_services.py cases/referral_services.py \
-	cases/assignment.py cases/queue.py cases/admin_assignment.py reports/home.py \
+	cases/assignment.py cases/queue.py cases/admin/assignment.py reports/home.py \
 	notifications/services.py notifications/selectors.py notifications/events.py notifications/tasks.py \
 	cases/notification_sources.py \
 	documents/content.py documents/dates.py documents/render.py documents/docx_writer.py documents/pdf_writer.py \
@@ -36,9 +36,11 @@ MYPY_TARGETS := \
 	reports/selectors.py reports/summary.py reports/area.py reports/abuse.py reports/documents.py reports/charts.py \
 	imports/pipeline.py imports/services.py imports/bulk.py imports/reading.py imports/cells.py \
 	imports/files.py imports/selectors.py \
-	imports/kinds/__init__.py imports/kinds/base.py imports/kinds/children.py imports/kinds/cases.py \
-	imports/kinds/events.py imports/kinds/models.py imports/kinds/attendance.py imports/kinds/commune_stats.py \
-	imports/kinds/incidents.py
+	imports/registry.py imports/kind.py imports/demo.py imports/resources.py \
+	cases/import_kinds/__init__.py cases/import_kinds/children.py cases/import_kinds/cases.py \
+	cases/import_kinds/commune_stats.py cases/import_kinds/incidents.py \
+	programs/import_kinds/__init__.py programs/import_kinds/protection_models.py programs/import_kinds/attendance.py \
+	outreach/import_kinds.py
 # The benchmark rebuilds its database: never point it at real data.
 BENCH_DATABASE_URL ?= sqlite:///artifacts/bench.sqlite3
 

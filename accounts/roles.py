@@ -1,13 +1,22 @@
-"""The six roles, in one declarative table.
+"""The six roles, and the table of what each may do, merged from every app's ``roles`` module.
 
 A role says *what* a user may do (Django groups and model permissions); the user's unit
-says *which rows* (see ``scope.core``). The groups are rebuilt from this table after
+says *which rows* (see ``scope.core``). Each app declares the permissions of its own models
+in its ``roles`` module; the groups are rebuilt from the merged table (``role_table``) after
 every ``migrate``, so a new model's permissions reach the roles without a hand edit.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 
 
@@ -30,53 +39,25 @@ ROLE_RANK: dict[str, int] = {
     Role.VIEWER: 5,
 }
 
-# The record apps whose models the working roles manage. A later app adds itself here.
-RECORD_APPS = ["cases", "programs", "outreach", "imports"]
 READ = ["view"]
 WRITE = ["view", "add", "change", "delete"]
 
-# role -> {app_label or "app_label.model": actions}; plus extra "app_label.codename" permissions.
+# Each installed app says what the roles may do with its own models, in a ``roles`` module:
+#   ROLE_PERMISSIONS: role -> {app_label or "app_label.model": actions}
+#   ROLE_EXTRA_PERMISSIONS: role -> ["app_label.codename"] (permissions not about one model's rows)
+#   EVERY_ROLE_PERMISSIONS: {app_label or "app_label.model": actions} for every role
+# ``role_table()`` merges them. Below are the parts of accounts itself.
 ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
-    Role.PROVINCE_MANAGER: {
-        **{app: READ for app in RECORD_APPS},
-        "locations": READ,
-        "accounts.user": WRITE,
-        # The access log of the scope: read only, for everyone (it has no other permission).
-        "audit": READ,
-        # A manager's override of a missing consent (docs/contract/data-protection.md) is recorded
-        # by the manager sending the transfer or referral, with the reason: the one write of cases
-        # this role makes.
-        "cases.transfer": ["view", "add"],
-        "cases.referral": ["view", "add"],
-    },
-    Role.PROVINCE_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
-    Role.DISTRICT_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
-    Role.COMMUNE_OFFICER: {**{app: WRITE for app in RECORD_APPS}, "locations": READ},
-    # A collaborator reports a child (an intake) and sees only what they reported.
-    # Consent is asked at intake, so they record it too; withdrawing it is the officers' work.
-    Role.COLLABORATOR: {
-        "cases.child": ["view", "add"],
-        "cases.case": ["view", "add"],
-        "cases.consent": ["view", "add"],
-        "locations": READ,
-    },
-    Role.VIEWER: {},
+    Role.PROVINCE_MANAGER: {"accounts.user": WRITE},
 }
 
-# Every role reads its own notifications in the admin (scoped by recipient, not by unit:
-# notifications/admin.py; docs/contract/case-work.md, "Notifications").
-for _table in ROLE_PERMISSIONS.values():
-    _table["notifications.notification"] = ["view"]
-
-# Permissions that are not about one model's rows. Declared on ``accounts.User.Meta``.
+# Declared on ``accounts.User.Meta``.
 ROLE_EXTRA_PERMISSIONS: dict[str, list[str]] = {
     Role.PROVINCE_MANAGER: [
         "accounts.view_reports",
         "accounts.view_personal_data",
         "accounts.export_data",
         "accounts.restore_archived",
-        # docs/contract/data-protection.md: a manager's recorded override of a missing consent.
-        "cases.share_without_consent",
     ],
     Role.PROVINCE_OFFICER: [
         "accounts.view_reports",
@@ -99,6 +80,70 @@ ROLE_EXTRA_PERMISSIONS: dict[str, list[str]] = {
     Role.COLLABORATOR: ["accounts.view_personal_data"],
     Role.VIEWER: ["accounts.view_reports"],
 }
+
+
+def record_app_permissions(app_label: str) -> dict[str, dict[str, list[str]]]:
+    """The part of a record app (cases, programs, outreach, imports) in its ``roles`` module.
+
+    The province manager reads its records; the officers of every level write them.
+    """
+    return {
+        Role.PROVINCE_MANAGER: {app_label: READ},
+        Role.PROVINCE_OFFICER: {app_label: WRITE},
+        Role.DISTRICT_OFFICER: {app_label: WRITE},
+        Role.COMMUNE_OFFICER: {app_label: WRITE},
+    }
+
+
+@dataclass(frozen=True)
+class RoleTable:
+    """What each role may do: the parts of every installed app, merged (``role_table``)."""
+
+    # role -> {app_label or "app_label.model": actions}
+    permissions: dict[str, dict[str, list[str]]]
+    # role -> ["app_label.codename"]
+    extra: dict[str, list[str]]
+
+
+def role_table() -> RoleTable:
+    """The role table of the installed apps: the ``roles`` module of each, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "roles"):
+            found.append((config.label, import_module(f"{config.name}.roles")))
+    return merge_role_parts(found)
+
+
+def merge_role_parts(parts: Iterable[tuple[str, Any]]) -> RoleTable:
+    """Merge the ``(app_label, roles module)`` parts into one table, every role in it.
+
+    An app speaks only of its own models and of the roles there are: a part naming another app
+    or an unknown role stops here, so that a slip never grants or withholds a permission quietly.
+    """
+    permissions: dict[str, dict[str, list[str]]] = {role: {} for role in Role}
+    extra: dict[str, list[str]] = {role: [] for role in Role}
+
+    def own(app_label: str, target: str) -> str:
+        if target.partition(".")[0] != app_label:
+            raise ImproperlyConfigured(f"{app_label}.roles grants {target!r}, which is not a permission of {app_label}")
+        return target
+
+    def known(app_label: str, role: str) -> str:
+        if role not in permissions:
+            raise ImproperlyConfigured(f"{app_label}.roles names the unknown role {role!r}")
+        return role
+
+    for app_label, module in parts:
+        for role, table in getattr(module, "ROLE_PERMISSIONS", {}).items():
+            for target, actions in table.items():
+                permissions[known(app_label, role)][own(app_label, target)] = list(actions)
+        for target, actions in getattr(module, "EVERY_ROLE_PERMISSIONS", {}).items():
+            for role in Role:
+                permissions[role][own(app_label, target)] = list(actions)
+        for role, dotted in getattr(module, "ROLE_EXTRA_PERMISSIONS", {}).items():
+            extra[known(app_label, role)] += [own(app_label, name) for name in dotted]
+    return RoleTable(permissions=permissions, extra=extra)
+
 
 # Roles whose scope is further narrowed to the rows the user created (see Scope.owner).
 OWNER_SCOPED_ROLES = {Role.COLLABORATOR}

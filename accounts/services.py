@@ -14,15 +14,16 @@ from locations.models import Unit
 from scope.core import OutOfScope, ensure_in_scope, is_unrestricted, not_found_message
 
 from .models import User
-from .roles import ROLE_EXTRA_PERMISSIONS, ROLE_PERMISSIONS, Role, role_can_grant
+from .roles import Role, role_can_grant, role_table
 from .selectors import users_manageable
 
 
 def role_permissions(role: str) -> set[tuple[str, str]]:
-    """(app_label, codename) pairs the role grants, expanded from ``ROLE_PERMISSIONS``."""
+    """(app_label, codename) pairs the role grants, expanded from the role table of the apps."""
+    table = role_table()
     wanted: set[tuple[str, str]] = set()
     all_perms = list(Permission.objects.select_related("content_type"))
-    for target, actions in ROLE_PERMISSIONS.get(role, {}).items():
+    for target, actions in table.permissions.get(role, {}).items():
         app_label, _sep, model = target.partition(".")
         for perm in all_perms:
             ct = perm.content_type
@@ -31,7 +32,7 @@ def role_permissions(role: str) -> set[tuple[str, str]]:
             action = perm.codename.split("_", 1)[0]
             if perm.codename == f"{action}_{ct.model}" and action in actions:
                 wanted.add((app_label, perm.codename))
-    for dotted in ROLE_EXTRA_PERMISSIONS.get(role, []):
+    for dotted in table.extra.get(role, []):
         app_label, codename = dotted.split(".")
         wanted.add((app_label, codename))
     return wanted

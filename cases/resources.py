@@ -1,6 +1,6 @@
 """Export columns of children (one row per survey record), commune statistics and cases.
 
-The columns are those of the import kinds (``imports.kinds``) with their Vietnamese
+The columns are those of the import kinds (``cases.import_kinds``) with their Vietnamese
 headers, so an exported file re-imports unchanged. Built on ``ScopedResource``: only the
 rows the user may see are exported.
 """

@@ -1,6 +1,10 @@
+from importlib import import_module
+
+from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
+from django.utils.module_loading import module_has_submodule
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -9,15 +13,31 @@ from accounts import two_factor
 from accounts.api_auth import ObtainTokenView
 from reports import home
 
-# Each app mounts its own router under /api/v1/.
-API_APPS = ["locations", "cases", "programs", "outreach", "imports", "reports", "audit", "notifications"]
+
+def app_api_urls() -> list[URLPattern | URLResolver]:
+    """The ``urlpatterns`` of every installed app's ``api`` module, in INSTALLED_APPS order.
+
+    Each app mounts its own router under /api/v1/, so a new app's API appears without an edit
+    here. An ``api`` module without ``urlpatterns`` (a base class, another library's) mounts
+    nothing. No two apps' paths begin with the same word (tests/test_api_discovery.py), so the
+    order of the apps decides no match.
+    """
+    found: list[URLPattern | URLResolver] = []
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, "api"):
+            continue
+        module = import_module(f"{config.name}.api")
+        if hasattr(module, "urlpatterns"):
+            found.append(path("", include(module)))
+    return found
+
 
 api_v1 = [
     path("auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # A person opening the docs signs in first; the page's script is a separate file (no inline code).
     path("docs/", login_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")), name="api-docs"),
-    *[path("", include(f"{app}.api")) for app in API_APPS],
+    *app_api_urls(),
 ]
 
 urlpatterns = [

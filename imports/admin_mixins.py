@@ -4,7 +4,7 @@ Drop-in for any ``ScopedModelAdmin`` subclass whose model has an import kind; on
 
     class ChildAdmin(KindImportExportMixin, ScopedModelAdmin):
         import_kind = "children"
-        export_resource_class = ChildSurveyResource   # from cases.resources
+        export_resource_class = ChildSurveyResource   # from the app's resources.py
 
 The changelist then shows: template (CSV, XLSX with a sheet of allowed codes), export of
 the rows shown (CSV, XLSX; the import's columns so it re-imports unchanged) and "Import",

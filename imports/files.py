@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from locations.models import Unit
 from scope.core import units_in_scope
 
-from .kinds import get_spec
+from .registry import get_spec
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 CSV_TYPE = "text/csv; charset=utf-8"

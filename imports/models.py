@@ -12,17 +12,7 @@ from scope.core import Scope, ScopedQuerySet
 from scope.downloads import ProtectedFileField
 from scope.uploads import RandomName
 
-
-class Kind(models.TextChoices):
-    """The kinds of import file (stable keys)."""
-
-    CHILDREN = "children", _("Children (survey)")
-    COMMUNE_STATS = "commune_stats", _("Commune statistics")
-    MODELS = "models", _("Protection models")
-    CASES = "cases", _("Cases")
-    EVENTS = "events", _("Outreach events")
-    ATTENDANCE = "attendance", _("Day-care attendance")
-    INCIDENTS = "incidents", _("Incidents of abuse")
+from .registry import kind_choices
 
 
 class ImportJobQuerySet(ScopedQuerySet):
@@ -54,7 +44,8 @@ class ImportJob(models.Model):
         WRITING = "writing", _("Writing")
         DONE = "done", _("Done")
 
-    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # The registered kinds (``imports.registry``): a new kind needs no migration.
+    kind = models.CharField(_("kind"), max_length=20, choices=kind_choices)
     # Personal IDs and phones: deleted once the job is over (see ``imports.services``); the
     # record keeps the file's name and hash. Empty after that.
     file = ProtectedFileField(_("file"), upload_to=RandomName("imports"), max_length=255, blank=True)

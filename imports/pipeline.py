@@ -23,9 +23,9 @@ from django.utils.translation import gettext as _
 
 from locations.text import fold
 
-from .kinds import KindSpec, get_spec
-from .kinds.base import Context, Row, RowError
+from .kind import Context, KindSpec, Row, RowError
 from .reading import UnusableFile, open_rows
+from .registry import get_spec
 
 BATCH_SIZE = 5000
 MAX_ERRORS_KEPT = 5000

@@ -14,6 +14,8 @@ from import_export.fields import Field
 
 from scope.resources import ScopedResource
 
+from .registry import get_spec
+
 
 def cell(value: Any) -> Any:
     """A value as the import reads it back: dates DD/MM/YYYY, booleans 1/0, None empty."""
@@ -33,8 +35,6 @@ class KindResource(ScopedResource):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from .kinds import get_spec
-
         self.fields = {c.key: Field(column_name=c.label, readonly=True) for c in get_spec(self.import_kind).columns}
 
     def get_export_order(self) -> tuple[str, ...]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from scope.api import ScopedModelSerializer
 
-from .models import ImportJob, Kind
+from .models import ImportJob
+from .registry import kind_choices
 
 
 class ImportJobListSerializer(ScopedModelSerializer):
@@ -58,6 +61,11 @@ class ImportJobSerializer(ImportJobListSerializer):
 
 
 class ImportUploadSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=Kind.choices)
+    kind = serializers.ChoiceField(choices=[])
     file = serializers.FileField()
     commit = serializers.BooleanField(default=False, help_text=_("Apply the file straight away when it has no errors."))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Read when used, not when the module is imported: the kinds register in ``ready()``.
+        self.fields["kind"].choices = kind_choices()

@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 
 from scope.core import ensure_in_scope, user_unit
 
-from .kinds import SPECS
 from .models import ImportJob
 from .pipeline import run_import
+from .registry import kinds
 
 if TYPE_CHECKING:
     from django.db.backends.base.base import BaseDatabaseWrapper
@@ -69,7 +69,7 @@ def import_job_create(*, user: Any, kind: str, file: IO[bytes], file_name: str) 
     file above ``IMPORTS_MAX_FILE_SIZE``. Does not read the rows: see ``import_job_start``.
     """
     check_can_import(user)
-    if kind not in SPECS:
+    if kind not in kinds():
         raise ValidationError({"kind": _("Unknown kind of file %(kind)s.") % {"kind": kind}})
     file_hash, size = _hash(file)
     if size > max_file_size():

@@ -14,6 +14,10 @@ from locations.models import Unit
 from .models import Notification
 from .services import notifications_send
 
+# The notifications come from the other apps' demo records (their cases, transfers, referrals):
+# seed_demo seeds this module after every other app's, and resets it before them.
+SEED_AFTER_OTHER_APPS = True
+
 
 def seed(*, province: Unit, users: dict[str, Any], rng: Any, stdout: Any, current_users: dict[str, Any]) -> None:
     result = notifications_send()

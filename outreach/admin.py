@@ -88,9 +88,7 @@ class OutreachEventAdmin(KindImportExportMixin, ScopedModelAdmin):
         services.event_save(user=request.user, event=obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            formset.delete_existing(obj)
-        for instance in instances:
-            services.event_attachment_save(user=request.user, attachment=instance)
-        formset.save_m2m()
+        self.save_inline_through_service(request, form, formset, change)
+
+    def save_inline_service(self, *, request: HttpRequest, obj: Any) -> None:
+        services.event_attachment_save(user=request.user, attachment=obj)

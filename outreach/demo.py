@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.roles import Role
 from locations.models import REFORM_DATE, Unit
 from locations.succession import unit_on
+from programs import demo as programs_demo
 from programs.models import ProtectionModel
 
 from . import services
@@ -105,6 +106,10 @@ def seed(
 
 
 def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
-    """Delete the demo events."""
+    """Delete the demo events; other events that name a demo model stop naming it.
+
+    The programs demo's reset, which runs next, deletes those models.
+    """
     deleted, _by_model = OutreachEvent.objects.filter(event_ref__startswith="DEMO-EV-").delete()
+    OutreachEvent.objects.filter(model__in=programs_demo.demo_models()).update(model=None)
     stdout.write(f"  deleted {deleted} demo rows of outreach events")

@@ -201,15 +201,14 @@ class ProtectionModelAdmin(KindImportExportMixin, ScopedModelAdmin):
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         """Inline rows are written through the services too."""
-        instances = formset.save(commit=False)
-        for obj in formset.deleted_objects:
-            formset.delete_existing(obj)
-        for instance in instances:
-            if isinstance(instance, ModelMember):
-                services.model_member_save(user=request.user, member=instance)
-            elif isinstance(instance, Enrolment):
-                services.enrolment_save(user=request.user, enrolment=instance)
-        formset.save_m2m()
+        self.save_inline_through_service(request, form, formset, change)
+
+    def save_inline_service(self, *, request: HttpRequest, obj: Any) -> None:
+        # The history inline is read-only: only members and enrolments come here.
+        if isinstance(obj, ModelMember):
+            services.model_member_save(user=request.user, member=obj)
+        elif isinstance(obj, Enrolment):
+            services.enrolment_save(user=request.user, enrolment=obj)
 
     def get_urls(self) -> list[Any]:
         urls = [

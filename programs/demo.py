@@ -16,6 +16,7 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.roles import Role
@@ -227,12 +228,17 @@ def _seed_attendance(
     return days
 
 
-def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
-    """Delete the demo models (members, enrolments, attendance and history go with them)."""
-    from outreach.models import OutreachEvent
+def demo_models() -> QuerySet[ProtectionModel]:
+    """The models this demo created (archived ones too), by their ``DEMO-`` code."""
+    return with_archived(ProtectionModel).filter(code__startswith="DEMO-")
 
-    demo = with_archived(ProtectionModel).filter(code__startswith="DEMO-")
-    OutreachEvent.objects.filter(model__in=demo).update(model=None)
+
+def reset(*, province: Unit, users: dict[str, Any], stdout: Any) -> None:
+    """Delete the demo models (members, enrolments, attendance and history go with them).
+
+    The outreach demo's reset, which runs first, has unlinked the events that named them.
+    """
+    demo = demo_models()
     # Attendance and enrolments are protected from a model's deletion: demo data goes explicitly.
     enrolments = with_archived(Enrolment).filter(model__in=demo)
     deleted, _by_model = Attendance.objects.filter(enrolment__in=enrolments).delete()

@@ -44,7 +44,7 @@ def _item_url(key: str, item: dict[str, Any]) -> str:
 def list_links(request: HttpRequest) -> dict[str, str]:
     """The transfer and referral lists filtered as their queue entries count them.
 
-    Incoming pending transfers (``DirectionFilter`` of ``cases.admin_transfers``) and referrals
+    Incoming pending transfers (``DirectionFilter`` of ``cases.admin.transfers``) and referrals
     still sent or accepted (``cases.queue.open_referrals``); a list the user may not view gets
     no link rather than a refusal.
     """

@@ -8,7 +8,7 @@ autocomplete all start from ``visible_to(request.user)``. Saving goes through
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
@@ -350,6 +350,58 @@ class ScopedModelAdmin(ScopedFormFieldsMixin, admin.ModelAdmin):
         """Write ``obj``; apps override this to call their service. Default: scope-check, save."""
         ensure_in_scope(obj, request.user)
         obj.save()
+
+    def save_inline_through_service(self, request: HttpRequest, form, formset, change: bool) -> None:
+        """Save an inline's rows one by one through ``save_inline_service`` instead of ``formset.save()``.
+
+        An admin whose inline rows are written by its app's services calls this from
+        ``save_formset``. A row ticked "delete" goes through the formset's own delete, which
+        archives an archivable row (``ScopedInline``); many-to-many values are saved last.
+        """
+        instances = formset.save(commit=False)
+        for obj in formset.deleted_objects:
+            formset.delete_existing(obj)
+        for obj in instances:
+            self.save_inline_service(request=request, obj=obj)
+        formset.save_m2m()
+
+    def save_inline_service(self, *, request: HttpRequest, obj: models.Model) -> None:
+        """Write one row of an inline saved by ``save_inline_through_service``; apps override this."""
+        raise NotImplementedError(f"{type(self).__name__} saves inline rows through a service: name it")
+
+
+# Who sees children's personal data (a permission of accounts.User).
+PERSONAL_DATA_PERMISSION = "accounts.view_personal_data"
+
+
+def sees_personal_data(request: HttpRequest) -> bool:
+    return request.user.has_perm(PERSONAL_DATA_PERMISSION)
+
+
+class SensitiveFieldsMixin:
+    """What only users with ``accounts.view_personal_data`` see, for a model admin or an inline.
+
+    The fields named in ``sensitive_fields`` are left out of the fieldsets, so they are neither
+    shown nor accepted (the form is built from the fieldsets). ``sensitive_rows`` marks an inline
+    whose every row is personal data: it is not shown at all. Put the mixin first among the bases.
+    """
+
+    sensitive_fields: Collection[str] = ()
+    sensitive_rows = False
+
+    def get_fieldsets(self, request: HttpRequest, obj: models.Model | None = None) -> Any:
+        fieldsets = super().get_fieldsets(request, obj)  # type: ignore[misc]
+        if not self.sensitive_fields or sees_personal_data(request):
+            return fieldsets
+        return [
+            (name, {**opts, "fields": [field for field in opts["fields"] if field not in self.sensitive_fields]})
+            for name, opts in fieldsets
+        ]
+
+    def has_view_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
+        if self.sensitive_rows and not sees_personal_data(request):
+            return False
+        return super().has_view_permission(request, obj)  # type: ignore[misc]
 
 
 def add_validation_error(form, exc: ValidationError) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import pkgutil
 from collections.abc import Iterator
 
 from django.apps import apps
@@ -26,13 +27,17 @@ def scoped_models() -> list[type]:
 
 
 def project_modules(name: str) -> Iterator:
-    """``<app>.<name>`` for every project app that has such a module."""
+    """``<app>.<name>`` for every project app that has such a module, and each module inside it if a package."""
     for app in PROJECT_APPS:
         try:
-            yield importlib.import_module(f"{app}.{name}")
+            module = importlib.import_module(f"{app}.{name}")
         except ModuleNotFoundError as exc:
             if exc.name != f"{app}.{name}":
                 raise
+            continue
+        yield module
+        for info in pkgutil.walk_packages(getattr(module, "__path__", []), prefix=f"{module.__name__}."):
+            yield importlib.import_module(info.name)
 
 
 def project_classes(base: type, module_names: list[str]) -> list[type]:

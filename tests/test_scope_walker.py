@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.relations import RelatedField
 from rest_framework.views import APIView
 
-from accounts.roles import ROLE_PERMISSIONS
+from accounts.roles import role_table
 from scope.admin import ScopedInline, ScopedModelAdmin
 from scope.api import (
     ScopedAPIView,
@@ -72,7 +72,7 @@ def test_every_inline_uses_the_scoped_base():
 def test_allow_listed_admins_are_superuser_only():
     for label in ADMIN_ALLOW_LIST:
         app_label = label.split(".")[0]
-        for role, table in ROLE_PERMISSIONS.items():
+        for role, table in role_table().permissions.items():
             assert app_label not in table and not any(t.startswith(f"{app_label}.") for t in table), role
 
 

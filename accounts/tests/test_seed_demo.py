@@ -74,3 +74,18 @@ def test_seed_demo_holds_this_years_work_in_both_structures_and_is_idempotent(un
     call_command("seed_demo", stdout=StringIO())
     assert _counts() == before
     assert Notification.objects.count() == notifications
+
+
+def test_the_apps_demos_seed_in_the_order_their_data_builds_on():
+    from accounts.management.commands.seed_demo import demo_modules
+
+    # Programs enrols cases' children, outreach names programs' models, and the notifications come
+    # from all of them; --reset goes the other way.
+    assert [label for label, _module in demo_modules()] == [
+        "cases",
+        "programs",
+        "outreach",
+        "imports",
+        "reports",
+        "notifications",
+    ]

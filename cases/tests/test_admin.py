@@ -245,6 +245,40 @@ def test_sensitive_fields_hidden_without_personal_data_permission(client_for, ca
     assert "personal_id" not in api and api["full_name"] == "Nguyễn Thị Đào"
 
 
+def test_personal_data_neither_shown_nor_accepted_without_the_permission(rf, cast, records, units):
+    """The forms leave out the sensitive fields and the case page its notes and incidents, even
+    for a user allowed to change children and cases and to view notes and incidents."""
+    from django.contrib import admin
+    from django.contrib.auth.models import Permission
+
+    from accounts.models import User
+    from cases.models import CaseNote, Incident
+
+    auditor = User.objects.create_user(
+        "auditor", password="pw", role="province_manager", unit=units.kontum, is_staff=True
+    )
+    codenames = ["view_child", "change_child", "view_case", "change_case", "view_casenote", "view_incident"]
+    auditor.user_permissions.set(Permission.objects.filter(codename__in=codenames))
+
+    def seen(user):
+        request = rf.get("/")
+        request.user = user
+        child_admin, case_admin = admin.site._registry[Child], admin.site._registry[Case]
+        child_fields = set(child_admin.get_form(request, records["own"]).base_fields)
+        case_fields = set(case_admin.get_form(request, records["own_case"]).base_fields)
+        inlines = {inline.model for inline in case_admin.get_inline_instances(request, records["own_case"])}
+        return child_fields, case_fields, inlines
+
+    child_fields, case_fields, inlines = seen(cast.province)
+    assert {"full_name", "personal_id"} <= child_fields
+    assert {"opened_on", "abuse_details", "notes"} <= case_fields
+    assert {CaseNote, Incident} <= inlines
+    child_fields, case_fields, inlines = seen(auditor)
+    assert "full_name" in child_fields and "personal_id" not in child_fields
+    assert "opened_on" in case_fields and not {"abuse_details", "notes"} & case_fields
+    assert not {CaseNote, Incident} & inlines
+
+
 @pytest.mark.parametrize(
     ("who", "expected"),
     [("commune", {"KT-0001", "reported"}), ("collaborator", {"reported"}), ("peer_commune", {"KT-0002"}),

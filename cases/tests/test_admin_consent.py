@@ -112,7 +112,7 @@ def test_a_too_young_child_is_refused_on_the_add_page_too(client_for, cast, unit
 def test_a_collaborator_does_not_change_a_recorded_consent(client_for, cast, units, rf):
     from django.contrib import admin
 
-    from cases.admin_consent import ConsentInline
+    from cases.admin.consent import ConsentInline
 
     request = rf.get("/")
     request.user = cast.collaborator

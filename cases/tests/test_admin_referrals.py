@@ -1,10 +1,10 @@
-"""Referrals in the admin (cases/admin_referrals.py)."""
+"""Referrals in the admin (cases/admin/referrals.py)."""
 
 import datetime as dt
 
 from django.utils import timezone
 
-from cases.admin_referrals import ReferralInlineForm
+from cases.admin.referrals import ReferralInlineForm
 from cases.models import Referral
 from cases.referral_services import referral_send
 

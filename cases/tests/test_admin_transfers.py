@@ -1,4 +1,4 @@
-"""Admin pages of transfers (cases/admin_transfers.py)."""
+"""Admin pages of transfers (cases/admin/transfers.py)."""
 
 import datetime as dt
 

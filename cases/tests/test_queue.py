@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from audit.models import AccessEvent
 from cases.models import Case, SupportPlan
-from cases.queue import KEYS, work_queue
+from cases.queue import KEYS, case_lists, work_queue
 from cases.referrals import Referral
 from cases.transfers import Transfer
 
@@ -142,3 +142,18 @@ def test_api_gives_a_viewer_an_empty_queue(client_for, units, cast):
     build(units, cast)
     body = client_for(cast.viewer).get("/api/v1/me/queue/").json()
     assert all(entry["count"] == 0 for entry in body.values())
+
+
+def test_overdue_lists(cast, units):
+    """The overdue lists (emergency and plan, ``CaseQuerySet.overdue``'s two halves) within the user's scope."""
+    late = make_case(units.quang_trung, opened_on=dt.date(2024, 1, 5), status=Case.Status.IN_PROGRESS)
+    Case.objects.filter(pk=late.pk).update(status="detailed_assessment", plan_due_on=dt.date(2024, 1, 12))
+    make_case(units.quang_trung, opened_on=dt.date(2024, 1, 5), status=Case.Status.IN_PROGRESS)
+    now = dt.datetime(2024, 1, 15, 9, tzinfo=dt.UTC)
+
+    def overdue(user):
+        lists = case_lists(user=user, now=now)
+        return [*lists["emergency_overdue"], *lists["plan_overdue"]]
+
+    assert overdue(cast.commune) == [late]
+    assert overdue(cast.peer_commune) == []

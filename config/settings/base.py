@@ -312,7 +312,7 @@ SPECTACULAR_SETTINGS = {
         "ModelStatusEnum": "programs.models.ProtectionModel.Status",
         "ModelKindEnum": "programs.models.ProtectionModel.Kind",
         "EventKindEnum": "outreach.models.OutreachEvent.Kind",
-        "ImportKindEnum": "imports.models.Kind",
+        "ImportKindEnum": "imports.registry.kind_choices",
         "ImportStatusEnum": "imports.models.ImportJob.Status",
         "AccessOutcomeEnum": "audit.models.AccessEvent.Outcome",
         "AccessActionEnum": "audit.models.AccessEvent.Action",

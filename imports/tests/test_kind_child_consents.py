@@ -1,4 +1,4 @@
-"""The optional ``consent_*`` columns of the children import (``imports/kinds/child_consents.py``)."""
+"""The optional ``consent_*`` columns of the children import (``cases/import_kinds/child_consents.py``)."""
 
 import datetime as dt
 

@@ -141,7 +141,7 @@ def test_query_count_does_not_grow_with_the_batch(tmp_path, cast, codes, monkeyp
 
 def test_repeated_cells_are_checked_on_every_row(tmp_path, cast, codes, monkeypatch):
     # Cell outcomes are memoised per column; past the limit a column is parsed row by row.
-    monkeypatch.setattr("imports.kinds.base.MEMO_LIMIT", 3)
+    monkeypatch.setattr("imports.kind.MEMO_LIMIT", 3)
     rows = [CHILD_HEADER] + [[2013, "23281", f"Trẻ {i}", "31/02/2010", "F", "", f"M{i}"] for i in range(6)]
     rows.append([2013, "23281", "Trẻ Đúng", "01/02/2010", "F", "", "M-ok"])
     result = run_import(path=write_csv(tmp_path / "m.csv", rows), kind="children", user=cast.commune, commit=False)
@@ -151,8 +151,8 @@ def test_repeated_cells_are_checked_on_every_row(tmp_path, cast, codes, monkeypa
 
 
 def test_rows_do_not_share_a_memoised_list(tmp_path, cast, codes):
-    from imports.kinds import get_spec
-    from imports.kinds.base import Row
+    from imports.kind import Row
+    from imports.registry import get_spec
 
     spec = get_spec("children")
     memo: dict = {}

@@ -4,19 +4,20 @@ Loads the legacy units of one province (default 62, Kon Tum) and the current uni
 province(s) it became in 2025 (for Kon Tum: 51, Quảng Ngãi), creates one demo user per role
 plus an ``admin`` superuser, all with the password ``demo12345``, and prints the credentials.
 
-Each record app adds its own demo data without touching this command: when the module
-``<app>.demo`` exists for an app label in ``DEMO_APPS``, its function::
+Each app adds its own demo data without touching this command: when an installed app has a
+``demo`` module, its function::
 
     def seed(*, province: Unit, users: dict[str, User], rng: random.Random, stdout) -> None
 
-is called, in the order of ``DEMO_APPS``, with the legacy province, the demo users keyed by role
-(``Role`` values), a ``random.Random(2025)`` (so the demo data is the same on every machine)
-and the command's stdout. An app's ``demo`` module may also define::
+is called, in INSTALLED_APPS order (``demo_modules``), with the legacy province, the demo users
+keyed by role (``Role`` values), a ``random.Random(2025)`` (so the demo data is the same on every
+machine) and the command's stdout. An app's ``demo`` module may also define::
 
     def reset(*, province: Unit, users: dict[str, User], stdout) -> None
 
 which ``--reset`` calls, in reverse order, to delete what that app's ``seed`` created before
-seeding again.
+seeding again. A ``demo`` module made from what the other apps' demos wrote (the notifications
+they make due) sets ``SEED_AFTER_OTHER_APPS = True``: it seeds after them all and resets first.
 
 The demo covers both administrative structures: records dated before the 2025 reform lie in the
 legacy communes, later ones (this year's work) in the current communes. A ``seed`` that declares
@@ -29,7 +30,7 @@ what to look at: each ``demo`` module may define::
 
     def guide(*, users: dict[str, User], current_users: dict[str, User], url: str) -> list[str]
 
-returning a few lines ("a case whose deadline is running: <link>"), printed in ``DEMO_APPS`` order.
+returning a few lines ("a case whose deadline is running: <link>"), printed in the same order.
 
 Idempotency: running the command twice duplicates nothing. Units are loaded with the
 idempotent loader, users are upserted (their role, unit and password are put back to the demo
@@ -40,14 +41,16 @@ transaction, so a failing ``seed`` leaves no half-built demo behind.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import inspect
 import random
 from dataclasses import dataclass
+from importlib import import_module
+from types import ModuleType
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from accounts.models import User
 from accounts.roles import Role
@@ -58,8 +61,6 @@ from locations.succession import official_province_successors, successors_of
 
 DEMO_PASSWORD = "demo12345"
 DEMO_SEED = 2025
-# Apps that may ship a ``demo`` module, in the order their data depends on each other.
-DEMO_APPS = ["cases", "programs", "outreach", "imports", "reports", "notifications"]
 
 
 @dataclass
@@ -215,7 +216,7 @@ class Command(BaseCommand):
     def print_guide(
         self,
         accounts: list[DemoAccount],
-        modules: list[tuple[str, object]],
+        modules: list[tuple[str, ModuleType]],
         *,
         users: dict[str, User],
         current_users: dict[str, User],
@@ -248,14 +249,19 @@ def accepts(function: object, keyword: str) -> bool:
     return any(p.name == keyword or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
 
 
-def demo_modules() -> list[tuple[str, object]]:
-    """``(app_label, module)`` for every app of ``DEMO_APPS`` that has a ``demo`` module.
+def demo_modules() -> list[tuple[str, ModuleType]]:
+    """``(app_label, module)`` for every installed app that has a ``demo`` module, in seeding order.
 
-    A missing module is skipped; an error raised while importing an existing one is not.
+    INSTALLED_APPS lists the record apps in the order their demo data builds on (cases; programs,
+    which enrols cases' children; outreach, which names programs' models); a module that sets
+    ``SEED_AFTER_OTHER_APPS`` comes after all the others. accounts/tests/test_seed_demo.py holds
+    the order. An app without a ``demo`` module is skipped; an error raised while importing an
+    existing one is not.
     """
-    found = []
-    for label in DEMO_APPS:
-        if importlib.util.find_spec(label) is None or importlib.util.find_spec(f"{label}.demo") is None:
-            continue
-        found.append((label, importlib.import_module(f"{label}.demo")))
-    return found
+    found = [
+        (config.label, import_module(f"{config.name}.demo"))
+        for config in apps.get_app_configs()
+        if module_has_submodule(config.module, "demo")
+    ]
+    # A stable sort: the apps keep their INSTALLED_APPS order within each group.
+    return sorted(found, key=lambda item: bool(getattr(item[1], "SEED_AFTER_OTHER_APPS", False)))

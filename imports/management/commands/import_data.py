@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandParser
 
-from imports.kinds import SPECS
+from imports.registry import kinds
 from imports.services import import_job_create, import_job_run
 
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
     help = "Check (and with --commit, apply) an import file of one kind as a user."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help=f"One of: {', '.join(SPECS)}")
+        parser.add_argument("kind", help=f"One of: {', '.join(kinds())}")
         parser.add_argument("file", help="CSV or XLSX file")
         parser.add_argument("--user", required=True, help="Import as this user (their scope applies)")
         parser.add_argument("--commit", action="store_true", help="Apply the file when it is valid")
@@ -32,8 +32,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.as_json = options["json"]
         kind, path = options["kind"], Path(options["file"])
-        if kind not in SPECS:
-            self.fail(f"Unknown kind {kind!r}; use one of: {', '.join(SPECS)}.")
+        if kind not in kinds():
+            self.fail(f"Unknown kind {kind!r}; use one of: {', '.join(kinds())}.")
         if not path.is_file():
             self.fail(f"No such file: {path}")
         user = get_user_model().objects.filter(username=options["user"], is_active=True).first()
