@@ -11,6 +11,7 @@ from .models import Case, ChangeRecord, Child
 
 if TYPE_CHECKING:
     from accounts.models import User
+    from accounts.types import AnyUser
 
 # Personal data, shown only to users with ``accounts.view_personal_data``. Everyone who may open
 # the child reads its history, so a change of one of these is recorded without the values.
@@ -57,6 +58,33 @@ def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]
     return changes
 
 
+def recorded_user(user: AnyUser | None) -> User | None:
+    """The user a history entry or a workflow step names: nobody for an anonymous or unsaved one."""
+    from accounts.models import User
+
+    return user if isinstance(user, User) and user.pk else None
+
+
+def entry(
+    *,
+    user: AnyUser | None,
+    action: str,
+    child: Child,
+    case: Case | None = None,
+    changes: dict[str, list[str]] | None = None,
+    summary: str = "",
+) -> ChangeRecord:
+    """An unsaved history entry: ``record`` saves one, an import writes many in bulk."""
+    return ChangeRecord(
+        child=child,
+        case=case,
+        user=recorded_user(user),
+        action=action,
+        changes=changes or {},
+        summary=summary,
+    )
+
+
 def record(
     *,
     user: User | None,
@@ -66,11 +94,11 @@ def record(
     changes: dict[str, list[str]] | None = None,
     summary: str = "",
 ) -> ChangeRecord:
-    return ChangeRecord.objects.create(
-        child=child,
-        case=case,
-        user=user if getattr(user, "pk", None) else None,
-        action=action,
-        changes=changes or {},
-        summary=summary,
-    )
+    change = entry(user=user, action=action, child=child, case=case, changes=changes, summary=summary)
+    change.save(force_insert=True)
+    return change
+
+
+def imported_from(file_name: str) -> str:
+    """The summary of an entry, and the note of a step, that an import file wrote."""
+    return _("Imported from file %(name)s.") % {"name": file_name}

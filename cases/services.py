@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy
 from locations.models import Unit
 from scope.core import ensure_in_scope
 
-from . import history, identifiers
+from . import history, identifiers, workflow
 from .assignment import assignee_check, default_assignee
-from .deadlines import plan_due
+from .birth import birth_year_of, known_date_of_birth
 from .models import (
     Case,
     CaseTransition,
@@ -32,7 +32,7 @@ from .models import (
     SupportPlan,
     SurveyRecord,
 )
-from .validators import check_birth, check_personal_id
+from .validators import check_birth, check_opening, check_personal_id
 from .workflow import is_allowed, may_act
 
 if TYPE_CHECKING:
@@ -78,9 +78,11 @@ def child_check(child: Child, *, new: bool, on: dt.date | None = None, accept_wa
     warnings: dict[str, list[str]] = {}
     if child.commune_id is not None and child.commune.level != Unit.Level.COMMUNE:
         errors["commune"] = [_("Choose a commune, not a district or province.")]
-    birth_year = child.date_of_birth.year if child.date_of_birth and not child.birth_year_only else child.birth_year
+    birth_year = birth_year_of(
+        date_of_birth=child.date_of_birth, birth_year=child.birth_year, birth_year_only=child.birth_year_only
+    )
     birth_errors, _none = check_birth(
-        date_of_birth=None if child.birth_year_only else child.date_of_birth,
+        date_of_birth=known_date_of_birth(date_of_birth=child.date_of_birth, birth_year_only=child.birth_year_only),
         birth_year=birth_year,
         on=on,
         new=new,
@@ -116,8 +118,9 @@ def child_save(
     new = child.pk is None
     if new and child.reported_by_id is None and getattr(user, "pk", None):
         child.reported_by = user
-    if child.date_of_birth and not child.birth_year_only:
-        child.birth_year = child.date_of_birth.year
+    child.birth_year = birth_year_of(
+        date_of_birth=child.date_of_birth, birth_year=child.birth_year, birth_year_only=child.birth_year_only
+    )
     before = {} if new else history.snapshot(Child._base_manager.get(pk=child.pk))
     child_check(child, new=new, on=on, accept_warnings=accept_warnings)
     ensure_in_scope(child, user)
@@ -371,8 +374,8 @@ def case_save(*, case: Case, user: User, expected_version: int | None = None) ->
             raise ValidationError({"status": _("Change the status with the workflow buttons.")})
     if case.commune_id is not None and case.commune.level != Unit.Level.COMMUNE:
         raise ValidationError({"commune": _("Choose a commune, not a district or province.")})
-    if case.opened_on and case.opened_on > timezone.localdate():
-        raise ValidationError({"opened_on": _("A case cannot be opened in the future.")})
+    if case.opened_on and (opening_errors := check_opening(opened_on=case.opened_on, today=timezone.localdate())):
+        raise ValidationError({"opened_on": opening_errors})
     if new and case.emergency and case.reported_at is None:
         # Its 12-hour deadline runs from the report (docs/contract/case-work.md, "Intake"). Cases
         # imported before this rule keep theirs from midnight of the opening day.
@@ -388,19 +391,13 @@ def case_save(*, case: Case, user: User, expected_version: int | None = None) ->
         if case.case_ref.startswith("tmp-"):
             case.case_ref = f"{case.commune.code}-{case.opened_on.year}-{case.pk:06d}"
             Case._base_manager.filter(pk=case.pk).update(case_ref=case.case_ref)
-        CaseTransition.objects.create(
-            case=case, from_status="", to_status=case.status, on=case.opened_on, user=_user_or_none(user)
-        )
+        workflow.first_step(case, user=user).save(force_insert=True)
         history.record(user=user, action=ChangeRecord.Action.CREATED, child=case.child, case=case)
     else:
         changes = history.diff(case, before)
         if changes:
             history.record(user=user, action=ChangeRecord.Action.CHANGED, child=case.child, case=case, changes=changes)
     return case
-
-
-def _user_or_none(user: User | None) -> User | None:
-    return user if getattr(user, "pk", None) else None
 
 
 @transaction.atomic
@@ -431,10 +428,7 @@ def case_transition(
     on = on or timezone.localdate()
     errors: dict[str, str] = {}
     if not is_allowed(case.status, to_status):
-        errors["to_status"] = _("A case in status “%(from)s” cannot move to “%(to)s”.") % {
-            "from": case.get_status_display(),
-            "to": dict(Case.Status.choices).get(to_status, to_status),
-        }
+        errors["to_status"] = workflow.refusal(case.status, to_status)
         raise ValidationError(errors)
     if on > timezone.localdate():
         errors["on"] = _("The date of a step cannot be in the future.")
@@ -461,19 +455,7 @@ def case_transition(
         raise ValidationError(errors)
 
     before = history.snapshot(case)
-    step = CaseTransition(case=case, from_status=case.status, to_status=to_status, on=on, user=_user_or_none(user))
-    step.note = note
-    if to_status == Case.Status.CLOSED:
-        case.closed_on = on
-        case.outcome = outcome
-        step.outcome = outcome
-    elif case.status == Case.Status.CLOSED:
-        step.previous_closed_on = case.closed_on
-        case.closed_on = None
-        case.outcome = ""
-    if to_status == Case.Status.DETAILED_ASSESSMENT:
-        case.assessed_on = on
-        case.plan_due_on = plan_due(on)
+    step = workflow.take_step(case, to_status, on=on, user=user, outcome=outcome, note=note)
     if to_status == Case.Status.PLAN_APPROVED:
         cycle = (case.plans.aggregate(m=models.Max("cycle"))["m"] or 0) + 1
         plan = SupportPlan(
@@ -483,8 +465,6 @@ def case_transition(
             plan.document = document
         plan.full_clean()
         plan.save()
-        case.plan_due_on = None
-    case.status = to_status
     case.full_clean()
     _bump_version(case, expected_version)
     case.save()
@@ -512,7 +492,7 @@ def related_record_save(*, record: models.Model, user: User) -> models.Model:
     if record.pk is None:
         for name in ("author", "filled_by", "uploaded_by"):
             if hasattr(record, f"{name}_id") and getattr(record, f"{name}_id") is None:
-                setattr(record, name, _user_or_none(user))
+                setattr(record, name, history.recorded_user(user))
     ensure_in_scope(record, user)
     record.full_clean()
     record.save()

@@ -1,6 +1,6 @@
-"""Pure checks of a child's data, shared by the services, the admin, the API and imports.
+"""Pure checks of a child's and a case's data, shared by the services, the admin, the API and imports.
 
-Each check returns ``(errors, warnings)``: lists of messages in the active language.
+Each check of a child returns ``(errors, warnings)``: lists of messages in the active language.
 An error refuses the record; a warning asks the user to confirm (``accept_warnings``).
 """
 
@@ -104,3 +104,10 @@ def check_birth(
             % {"limit": CHILD_AGE_LIMIT, "age": age}
         )
     return errors, []
+
+
+def check_opening(*, opened_on: dt.date, today: dt.date) -> list[str]:
+    """A case is not opened in the future (errors only: there is nothing to confirm)."""
+    if opened_on > today:
+        return [_("A case cannot be opened in the future.")]
+    return []

@@ -1,9 +1,11 @@
 """``cases``: cases under case management; the same ``case_ref`` is the same case.
 
-An imported case follows the rules of a case recorded in the admin (``cases.services``):
-an emergency case gets its 12-hour intervention deadline, a new case and every change of
-status get a workflow step, and the child's history tells what the file changed. Empty
-optional cells keep what is stored (as in the ``children`` kind).
+An imported case follows the rules of a case recorded in the admin (``cases.services``), through
+the same functions: an emergency case gets its 12-hour intervention deadline, the model's rules
+(``Case.clean``) judge the row, a change of status goes along the workflow's table
+(``cases.workflow.import_path``), a new case and every change of status get their workflow step
+(``cases.workflow``), and the child's history tells what the file changed (``cases.history``).
+Empty optional cells keep what is stored (as in the ``children`` kind).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases import history
+from cases import history, workflow
 from cases.assignment import assignee_check, default_assignee
-from cases.deadlines import plan_due
 from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
+from cases.validators import check_opening
 from imports import cells
 from imports.kind import (
     NEW,
@@ -31,6 +33,7 @@ from imports.kind import (
     KindSpec,
     Row,
     changed,
+    clean_row,
     scoped_by_key,
     set_current_unit,
 )
@@ -57,6 +60,8 @@ FIELDS = [
     "assigned_to",
 ]
 DERIVED = ["intervention_due_at", "assessed_on", "plan_due_on", "current_unit", "current_unit_to_review"]
+# The file's column of each field ``Case.clean`` judges.
+CLEAN_COLUMNS = {"closed_on": "closed_on", "outcome": "outcome"}
 
 
 def _status(value: Any) -> str | None:
@@ -120,12 +125,10 @@ class CasesSpec(KindSpec):
                 continue
             if not v.get("child_ref") and not v.get("personal_id"):
                 row.error("child_ref", _("Give the child's reference or personal ID."), "")
-            if v["opened_on"] > today:
-                row.error("opened_on", _("A case cannot be opened in the future."))
+            for message in check_opening(opened_on=v["opened_on"], today=today):
+                row.error("opened_on", message)
             if v.get("closed_on") and v["closed_on"] > today:
                 row.error("closed_on", _("A case cannot be closed in the future."))
-            if v.get("closed_on") and v["closed_on"] < v["opened_on"]:
-                row.error("closed_on", _("The case closes before it opens."))
             if v.get("reported_at") and v["reported_at"] > now:
                 row.error("reported_at", _("A report cannot be received in the future."))
             unknown = [c for c in v.get("circumstances", []) if c not in categories]
@@ -187,6 +190,10 @@ class CasesSpec(KindSpec):
             values = self._values(row, instance, child, models)
             if values is None:
                 continue
+            stored_status = instance.status if instance is not None else ""
+            if workflow.import_path(stored_status, values["status"]) is None:
+                row.error("status", workflow.refusal(stored_status, values["status"]))
+                continue
             if assignee is not None:
                 values["assigned_to"] = assignee
             wanted = {categories[c] for c in v["circumstances"]} if v.get("circumstances") else None
@@ -208,6 +215,9 @@ class CasesSpec(KindSpec):
                 row.action = UPDATED if differs else UNCHANGED
                 row.payload["was"] = was
             set_current_unit(instance, successions[row.payload["unit"].pk], was=stored_commune)
+            clean_row(row, instance, CLEAN_COLUMNS)
+            if not row.ok:
+                continue
             if reassigned and not self._may_take(assignee, instance, row, ctx):
                 continue
             row.payload.update(instance=instance, categories=wanted, before=before)
@@ -244,7 +254,11 @@ class CasesSpec(KindSpec):
         return True
 
     def _values(self, row: Row, stored: Case | None, child: Child, models: dict[str, Any]) -> dict[str, Any] | None:
-        """The case's fields from the row, empty cells keeping the stored values; None on an error."""
+        """The case's fields from the row, empty cells keeping the stored values; None on an error.
+
+        A closure's date and outcome come from the file or from the stored closed case; the model's
+        rules (``Case.clean``, applied by ``check``) judge the values as written.
+        """
         v = row.values
         status = v.get("status") or (stored.status if stored else Case.Status.RECEIVED)
         closed_case = stored if stored is not None and stored.status == Case.Status.CLOSED else None
@@ -252,19 +266,12 @@ class CasesSpec(KindSpec):
             closed_on = v.get("closed_on") or (closed_case.closed_on if closed_case is not None else None)
             outcome = v.get("outcome") or (closed_case.outcome if closed_case is not None else "")
             if not (closed_on and outcome):
+                # The status cell asks for the closure: the error is located there.
                 row.error("status", _("A closed case needs its closing date and outcome."))
                 return None
-            if closed_on < v["opened_on"]:
-                row.error("closed_on", _("The case closes before it opens."))
-                return None
         else:
-            if v.get("outcome"):
-                row.error("outcome", _("Only a closed case has an outcome."))
-            if v.get("closed_on"):
-                row.error("closed_on", _("Only a closed case has a closure date."))
-            if not row.ok:
-                return None
-            closed_on, outcome = None, ""
+            # An open case keeps no closure: the file's cells, if any, are refused by the model.
+            closed_on, outcome = v.get("closed_on"), v.get("outcome") or ""
         if v.get("model_code"):
             model = models[v["model_code"]]
         else:
@@ -288,9 +295,10 @@ class CasesSpec(KindSpec):
     def write(self, rows: list[Row], ctx: Context) -> None:
         rows = [r for r in rows if r.action in (NEW, UPDATED)]
         today = timezone.localdate()
+        note = history.imported_from(ctx.file_name)
         steps: list[tuple[Row, CaseTransition]] = []
         for row in rows:
-            step = self._derive(row, ctx, today)
+            step = self._derive(row, ctx, today, note)
             if step is not None:
                 steps.append((row, step))
         instances = [r.payload["instance"] for r in rows]
@@ -308,52 +316,43 @@ class CasesSpec(KindSpec):
         for row, step in steps:
             step.case_id = row.payload["instance"].pk
         CaseTransition.objects.bulk_create([step for _row, step in steps])
-        ChangeRecord.objects.bulk_create([self._history(row, ctx) for row in rows])
+        ChangeRecord.objects.bulk_create([self._history(row, ctx, note) for row in rows])
 
-    def _derive(self, row: Row, ctx: Context, today: dt.date) -> CaseTransition | None:
-        """Set the deadlines and version of the row's case; its workflow step, if its status moved."""
+    def _derive(self, row: Row, ctx: Context, today: dt.date, note: str) -> CaseTransition | None:
+        """Set the deadlines and version of the row's case; its workflow step, if its status moved.
+
+        The step is the workflow's (``cases.workflow``): a new case's first step, or one step from
+        the stored status to the file's (``import_path`` allowed it in ``check``).
+        """
         case: Case = row.payload["instance"]
         case.intervention_due_at = case.intervention_deadline()
         if row.action == NEW:
-            start, previous_closed_on = "", None
-        else:
-            case.version += 1
-            start, previous_closed_on = row.payload["was"]
-            if start == case.status:
-                return None
-            if start != Case.Status.CLOSED:
-                previous_closed_on = None
-        # A closure is dated by its closing date; any other step by its opening (a new case)
-        # or by the day of the import (a change).
-        if case.status == Case.Status.CLOSED:
+            return workflow.first_step(case, user=ctx.user, note=note)
+        case.version += 1
+        was_status, was_closed_on = row.payload["was"]
+        if was_status == case.status:
+            return None
+        to_status, outcome = case.status, case.outcome
+        # A closure is dated by its closing date, any other step by the day of the import.
+        if to_status == Case.Status.CLOSED:
             # ``_values`` refuses a closed case without its closing date.
             assert case.closed_on is not None
             on = case.closed_on
         else:
-            on = case.opened_on if row.action == NEW else max(today, case.opened_on)
-        if case.status == Case.Status.DETAILED_ASSESSMENT and row.action != NEW:
-            case.assessed_on = on
-            case.plan_due_on = plan_due(on)
-        elif case.status == Case.Status.PLAN_APPROVED:
-            case.plan_due_on = None
-        return CaseTransition(
-            from_status=start,
-            to_status=case.status,
-            on=on,
-            user=ctx.user if ctx.user.pk else None,
-            outcome=case.outcome if case.status == Case.Status.CLOSED else "",
-            previous_closed_on=previous_closed_on,
-            note=_("Imported from file %(name)s.") % {"name": ctx.file_name},
-        )
+            on = max(today, case.opened_on)
+        # The step starts from the case as stored, so that it does what a step does (a reopening
+        # remembers the closure it undoes).
+        case.status, case.closed_on = was_status, was_closed_on
+        return workflow.take_step(case, to_status, on=on, user=ctx.user, outcome=outcome, note=note)
 
-    def _history(self, row: Row, ctx: Context) -> ChangeRecord:
+    def _history(self, row: Row, ctx: Context, note: str) -> ChangeRecord:
         case: Case = row.payload["instance"]
         new = row.action == NEW
-        return ChangeRecord(
+        return history.entry(
+            user=ctx.user,
+            action=ChangeRecord.Action.CREATED if new else ChangeRecord.Action.CHANGED,
             child=case.child,
             case=case,
-            user=ctx.user if ctx.user.pk else None,
-            action=ChangeRecord.Action.CREATED if new else ChangeRecord.Action.CHANGED,
             changes={} if new else history.diff(case, row.payload["before"]),
-            summary=_("Imported from file %(name)s.") % {"name": ctx.file_name},
+            summary=note,
         )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from cases.birth import birth_fields
 from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
 from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord, all_survey_records
 from cases.validators import check_birth, check_personal_id
@@ -319,9 +320,7 @@ class ChildrenSpec(KindSpec):
         values: dict[str, Any] = {
             "full_name": v["full_name"],
             "name_folded": row.payload["name_key"],
-            "date_of_birth": birth.date,
-            "birth_year": birth.year,
-            "birth_year_only": birth.date is None,
+            **birth_fields(date_of_birth=birth.date, birth_year=birth.year),
             "sex": v["sex"],
         }
         # Empty optional cells keep what an earlier survey recorded.

@@ -2,22 +2,21 @@
 
 ``forms`` holds one or more keys (or names) of the forms of abuse separated by ``;``; ``setting``
 one key (or name) of the settings. The incident is recorded in its case's commune, and follows
-the rules of ``cases.incident_services.incident_save``: not in the future, not before the
-child's birth.
+the rules of ``cases.incident_services.incident_save``: the model's (``Incident.clean``: not in
+the future, not before the child's birth) judge the row.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from cases.incidents import AbuseForm, AbuseSetting, Incident, earliest_birth
+from cases.incidents import AbuseForm, AbuseSetting, Incident
 from cases.models import Case
 from imports import cells
-from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed
+from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, clean_row
 from imports.registry import register
 from locations.text import fold
 
@@ -79,7 +78,6 @@ class IncidentsSpec(KindSpec):
         live = [r for r in rows if r.ok]
         refs = {r.values["case_ref"] for r in live}
         cases = {c.case_ref: c for c in Case.objects.filter(case_ref__in=refs).select_related("child")} if refs else {}
-        today = timezone.localdate()
         for row in live:
             v = row.values
             case = cases.get(v["case_ref"])
@@ -92,10 +90,8 @@ class IncidentsSpec(KindSpec):
                 row.error("forms", _("Unknown form of abuse: %(keys)s.") % {"keys": ", ".join(unknown)})
             if v["setting"] not in settings:
                 row.error("setting", _("Unknown setting: %(key)s.") % {"key": v["setting"]})
-            if v["date"] > today:
-                row.error("date", _("An incident cannot be dated in the future."))
-            elif v["date"] < earliest_birth(case.child):
-                row.error("date", _("The incident is dated before the child's birth."))
+            # The case and its child are loaded: the model's rules need no query.
+            clean_row(row, Incident(case=case, date=v["date"]), {"date": "date"})
             if not row.ok:
                 continue
             row.payload["case"] = case

@@ -18,6 +18,7 @@ from scope.archive import Archivable, archived_index
 from scope.core import Scope, ScopedQuerySet
 from scope.reads import PersonalData
 
+from ..birth import birth_year_of
 from ..ethnicity import ETHNICITY_CHOICES
 
 # Law on Children 2016, Art. 1: a child is a person under 16.
@@ -176,8 +177,9 @@ class Child(Archivable, ReformTracked):
         # Cleaned here already (not only in the field's pre_save), so the search key matches it.
         self.full_name = nfc(self.full_name)
         self.name_folded = fold(self.full_name)
-        if self.date_of_birth and not self.birth_year_only:
-            self.birth_year = self.date_of_birth.year
+        self.birth_year = birth_year_of(
+            date_of_birth=self.date_of_birth, birth_year=self.birth_year, birth_year_only=self.birth_year_only
+        )
         super().save(*args, **kwargs)
 
     def age_on(self, on: dt.date) -> int:

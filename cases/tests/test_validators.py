@@ -1,6 +1,8 @@
 import datetime as dt
 
-from cases.validators import age_on, check_birth, check_personal_id
+from django.utils import translation
+
+from cases.validators import age_on, check_birth, check_opening, check_personal_id
 
 
 def test_personal_id_valid_matches_record():
@@ -74,3 +76,10 @@ def test_birth_year_alone_in_the_future_is_an_error():
 def test_no_birth_information_is_an_error():
     errors, _w = check_birth(date_of_birth=None, birth_year=None, on=dt.date(2026, 1, 1))
     assert errors
+
+
+def test_a_case_opened_in_the_future_is_an_error():
+    today = dt.date(2024, 6, 3)
+    assert check_opening(opened_on=today, today=today) == []
+    with translation.override("en"):
+        assert check_opening(opened_on=dt.date(2024, 6, 4), today=today) == ["A case cannot be opened in the future."]

@@ -1,12 +1,15 @@
 import datetime as dt
+import itertools
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from cases.models import Case, CaseTransition, ChangeRecord, SupportPlan
 from cases.services import case_save, case_transition
-from cases.workflow import TRANSITIONS
+from cases.workflow import TRANSITIONS, import_path, is_allowed
+from imports.pipeline import run_import
+from imports.tests.factories import ensure_codes, write_csv
 
 from .factories import CaseFactory, ChildFactory
 
@@ -195,3 +198,86 @@ def test_case_for_a_child_out_of_scope_is_refused(cast, units):
         case_save(case=Case(child=child, commune=units.quang_trung, opened_on=dt.date(2024, 6, 3)), user=cast.commune)
     assert "child" in exc.value.message_dict
     assert not Case.objects.exists()
+
+
+# The import path: a file records where a case stands, and may jump steps along the table.
+
+NEW = ""
+
+
+@pytest.mark.parametrize(("from_status", "to_status"), ALLOWED)
+def test_every_step_of_the_table_is_an_import_path_of_its_own(from_status, to_status):
+    assert import_path(from_status, to_status) == (to_status,)
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status", "path"),
+    [
+        # Old cases come at a late step or already closed: they start at intake.
+        (NEW, S.RECEIVED, (S.RECEIVED,)),
+        (NEW, S.CLOSED, (S.RECEIVED, S.CLOSED)),
+        (
+            NEW,
+            S.IN_PROGRESS,
+            (S.RECEIVED, S.VERIFIED, S.INITIAL_ASSESSMENT, S.DETAILED_ASSESSMENT, S.PLAN_APPROVED, S.IN_PROGRESS),
+        ),
+        # A later file moves a stored case on by several steps at once.
+        (S.RECEIVED, S.DETAILED_ASSESSMENT, (S.VERIFIED, S.INITIAL_ASSESSMENT, S.DETAILED_ASSESSMENT)),
+        # A reopened case is re-assessed before it is back in progress.
+        (S.CLOSED, S.IN_PROGRESS, (S.INITIAL_ASSESSMENT, S.DETAILED_ASSESSMENT, S.PLAN_APPROVED, S.IN_PROGRESS)),
+        # A new plan cycle after a review.
+        (S.REVIEW, S.IN_PROGRESS, (S.PLAN_APPROVED, S.IN_PROGRESS)),
+        (S.IN_PROGRESS, S.IN_PROGRESS, ()),
+    ],
+)
+def test_a_file_may_jump_steps_along_the_table(from_status, to_status, path):
+    assert import_path(from_status, to_status) == path
+
+
+# Once past intake and verification, no step of the table leads back to them.
+REFUSED_IMPORTS = {(a, S.RECEIVED) for a in S.values if a != S.RECEIVED} | {
+    (a, S.VERIFIED) for a in S.values if a not in (S.RECEIVED, S.VERIFIED)
+}
+
+
+@pytest.mark.parametrize("from_status", [NEW, *S.values])
+@pytest.mark.parametrize("to_status", S.values)
+def test_an_import_path_is_a_chain_of_allowed_steps_or_refused(from_status, to_status):
+    path = import_path(from_status, to_status)
+    if (from_status, to_status) in REFUSED_IMPORTS:
+        assert path is None
+        return
+    assert path is not None
+    if from_status:
+        chain = [from_status, *path]
+    else:
+        # A new case starts at intake.
+        assert path[0] == S.RECEIVED
+        chain = list(path)
+    assert all(is_allowed(a, b) for a, b in itertools.pairwise(chain))
+    assert (path[-1] if path else from_status) == to_status
+
+
+def test_a_file_that_sends_a_case_back_is_a_located_vietnamese_error(tmp_path, cast, units):
+    ensure_codes()
+    ChildFactory(child_ref="K1", commune=units.quang_trung)
+    header = ["case_ref", "child_ref", "commune_code", "opened_on", "status"]
+
+    def run(status, name):
+        path = write_csv(tmp_path / name, [header, ["C-1", "K1", "23281", "10/04/2024", status]])
+        with translation.override("vi"):
+            return run_import(path=path, kind="cases", user=cast.commune, commit=True)
+
+    assert run(S.IN_PROGRESS, "first.csv").committed
+    refused = run(S.RECEIVED, "back.csv")
+    assert not refused.committed
+    assert [(e["row"], e["column"], e["value"]) for e in refused.errors] == [(2, "status", "received")]
+    assert refused.errors[0]["reason"] == (
+        "Hồ sơ ở trạng thái “Đang thực hiện kế hoạch” không thể chuyển sang “Tiếp nhận thông báo (mẫu 01)”."
+    )
+    # The buttons refuse the same move with the same words.
+    case = Case.objects.get(case_ref="C-1")
+    with translation.override("vi"), pytest.raises(ValidationError) as exc:
+        case_transition(case=case, user=cast.commune, to_status=S.RECEIVED)
+    assert exc.value.message_dict["to_status"] == [refused.errors[0]["reason"]]
+    assert case.status == S.IN_PROGRESS and case.transitions.count() == 1

@@ -97,6 +97,7 @@ def test_empty_cells_keep_the_stored_status_and_emergency(tmp_path, cast, child)
         (["C-6", "K1", "23281", "10/04/2024", "closed", "", "goal_achieved", ""], "status"),
         (["C-6", "K1", "23281", "01/01/2099", "", "", "", ""], "opened_on"),
         (["C-6", "K1", "23281", "10/04/2024", "closed", "01/01/2099", "goal_achieved", ""], "closed_on"),
+        (["C-6", "K1", "23281", "10/04/2024", "closed", "01/04/2024", "goal_achieved", ""], "closed_on"),
     ],
 )
 def test_inconsistent_case_rows_are_refused(tmp_path, cast, child, row, column):
@@ -272,3 +273,22 @@ def test_the_officer_already_in_charge_is_not_judged_again(tmp_path, cast, child
     row[0] = "C-22"
     refused = commit_work(tmp_path, [row], cast.commune)
     assert [(e["row"], e["column"]) for e in refused.errors] == [(2, "assigned_to")], refused.errors
+
+
+def test_a_case_closing_before_it_opens_is_refused_with_the_models_words(tmp_path, cast, child):
+    commit(tmp_path, [["C-23", "K1", "23281", "10/04/2024", "closed", "20/12/2024", "goal_achieved", ""]], cast.commune)
+    # The stored closing date is kept; the file moves the opening after it.
+    with translation.override("vi"):
+        result = commit(tmp_path, [["C-23", "K1", "23281", "21/12/2024", "", "", "", ""]], cast.commune)
+    assert [(e["row"], e["column"], e["reason"]) for e in result.errors] == [
+        (2, "closed_on", "Không thể đóng hồ sơ trước ngày mở.")
+    ]
+    assert Case.objects.get(case_ref="C-23").opened_on == day("10/04/2024")
+
+
+def test_the_step_and_the_history_entry_name_the_file_alike(tmp_path, cast, child):
+    commit(tmp_path, [["C-24", "K1", "23281", "10/04/2024", "", "", "", ""]], cast.commune)
+    commit(tmp_path, [["C-24", "K1", "23281", "10/04/2024", "verified", "", "", ""]], cast.commune, name="next.csv")
+    step = CaseTransition.objects.get(case__case_ref="C-24", to_status="verified")
+    change = ChangeRecord.objects.get(case__case_ref="C-24", action="changed")
+    assert step.note == change.summary and "next.csv" in step.note
