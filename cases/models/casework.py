@@ -285,6 +285,16 @@ class CaseTransition(models.Model):
         verbose_name = _("case step")
         verbose_name_plural = _("case steps")
         ordering = ["at", "pk"]
+        # The annual summary reads closures and reopenings of a year as lists (reports.selectors).
+        indexes = [
+            models.Index(fields=["to_status", "outcome", "on"], include=["case"], name="transition_closure"),
+            models.Index(
+                fields=["previous_closed_on"],
+                include=["on", "case"],
+                condition=Q(previous_closed_on__isnull=False),
+                name="transition_reopening",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.case_id}: {self.from_status} → {self.to_status}"
