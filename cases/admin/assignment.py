@@ -18,6 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from accounts.types import signed_in
 from scope.core import is_unrestricted, units_reached
 
 from ..assignment import ASSIGNABLE_ROLES, case_assign
@@ -102,7 +103,7 @@ def assign_selected(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Ca
             with transaction.atomic():
                 for case in queryset.select_related("child", "commune", "assigned_to"):
                     try:
-                        case_assign(case=case, assignee=assignee, by=request.user)
+                        case_assign(case=case, assignee=assignee, by=signed_in(request.user))
                     except ValidationError as exc:
                         raise ValidationError(f"{case.case_ref}: {' '.join(exc.messages)}") from exc
         except ValidationError as exc:

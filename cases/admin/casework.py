@@ -7,7 +7,7 @@ fields are shown only to users with ``accounts.view_personal_data``.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,6 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedStackedInline, ScopedTabularInline, SensitiveFieldsMixin, add_validation_error
@@ -52,19 +53,20 @@ from .incidents import IncidentInline, save_incident_formset
 from .referrals import ReferralInline, save_referral_formset
 from .transfers import transfer_button
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class TransitionInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = CaseTransition
-    fields = ["on", "from_status", "to_status", "outcome", "user", "note", "at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("on", "from_status", "to_status", "outcome", "user", "note", "at")
     verbose_name_plural = _("workflow steps")
     list_select_related = ("user",)
 
 
 class SupportPlanInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = SupportPlan
-    fields = ["cycle", "decision_no", "decision_on", "approved_by", "document"]
-    readonly_fields = fields
+    fields = readonly_fields = ("cycle", "decision_no", "decision_on", "approved_by", "document")
     show_change_link = True
 
 
@@ -85,8 +87,7 @@ class CaseNoteInline(SensitiveFieldsMixin, ScopedStackedInline):
 
 class CaseFormInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = CaseForm
-    fields = ["form", "filled_on", "filled_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("form", "filled_on", "filled_by")
     show_change_link = True
     list_select_related = ("filled_by",)
 
@@ -271,7 +272,7 @@ class CaseAdmin(UnitIndexedListMixin, SensitiveFieldsMixin, KindImportExportMixi
         if request.method == "POST" and form.is_valid():
             data = dict(form.cleaned_data)
             try:
-                case_transition(case=case, user=request.user, to_status=to_status, **data)
+                case_transition(case=case, user=signed_in(request.user), to_status=to_status, **data)
             except ValidationError as exc:
                 if getattr(exc, "code", None) == "stale":
                     form.add_error(None, exc)
@@ -339,7 +340,9 @@ class CaseFormAdmin(ServiceSavingAdmin):
     search_fields = ["case__case_ref"]
 
     def get_fieldsets(self, request, obj=None):
-        fieldsets = [(None, {"fields": ["case", "form", "filled_on"]})]
+        fieldsets: list[tuple[StrOrPromise | None, dict[str, Any]]] = [
+            (None, {"fields": ["case", "form", "filled_on"]})
+        ]
         for code, items in FORM_SECTIONS.items():
             label = dict(CaseForm.Form.choices)[code]
             fields = [section_field(code, key) for key, _label in items]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
@@ -14,10 +16,11 @@ from .base import ReadOnlyInlineMixin
 
 class HistoryInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = ChangeRecord
-    fields = ["at", "user", "action", "case", "what_changed"]
+    # Annotated so that the inline of a case may show fewer columns.
+    fields: ClassVar[tuple[str, ...]] = ("at", "user", "action", "case", "what_changed")
     readonly_fields = fields
     verbose_name_plural = _("history of changes")
-    list_select_related = ("user", "case__child")
+    list_select_related: tuple[str, ...] = ("user", "case__child")
 
     @admin.display(description=_("what changed"))
     def what_changed(self, obj: ChangeRecord) -> str:
@@ -29,6 +32,5 @@ class HistoryInline(ReadOnlyInlineMixin, ScopedTabularInline):
 
 class CaseHistoryInline(HistoryInline):
     fk_name = "case"
-    fields = ["at", "user", "action", "what_changed"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "user", "action", "what_changed")
     list_select_related = ("user",)

@@ -8,11 +8,13 @@ The child's admin saves the rows through ``consent_save`` (``ChildAdmin.save_inl
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 
-from scope.admin import ScopedTabularInline
+from scope.admin import ScopedTabularInline, add_validation_error
 
 from ..consent import OPEN_CONSENT_TAKEN, Consent, open_consent_taken
 from ..consent_services import consent_check_open
@@ -25,13 +27,14 @@ class ConsentInlineForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 1})}
 
     def _post_clean(self) -> None:
-        super()._post_clean()  # Sets the instance's fields and runs ``Consent.clean``.
+        # Sets the instance's fields and runs ``Consent.clean``; Django's step, absent from the stubs.
+        super()._post_clean()  # type: ignore[misc]
         if self.has_changed() and not self.errors:
             # The rule that needs the child's other consents, as a form error rather than a failed save.
             try:
                 consent_check_open(self.instance)
             except ValidationError as exc:
-                self._update_errors(exc)
+                add_validation_error(self, exc)
 
 
 class ConsentFormSet(BaseInlineFormSet):
@@ -42,9 +45,10 @@ class ConsentFormSet(BaseInlineFormSet):
         for form in self.forms:
             if not form.is_valid() or form in self.deleted_forms or not form.cleaned_data:
                 continue
-            if open_consent_taken(form.instance, kept):
+            consent = cast(Consent, form.instance)
+            if open_consent_taken(consent, kept):
                 form.add_error("purpose", OPEN_CONSENT_TAKEN)
-            kept.append(form.instance)
+            kept.append(consent)
 
 
 class ConsentInline(ScopedTabularInline):

@@ -26,7 +26,8 @@ class VersionedForm(forms.ModelForm):
             self.fields["expected_version"].initial = self.instance.version
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.instance.pk is not None:
             stored = type(self.instance)._base_manager.filter(pk=self.instance.pk).values_list("version", flat=True)
             expected = cleaned.get("expected_version")
@@ -62,7 +63,7 @@ class ChildAdminForm(VersionedForm):
         return cleaned
 
     def _post_clean(self):
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's step once the instance is built; not in the stubs
         try:
             child_check(
                 self.instance,
@@ -142,7 +143,7 @@ class _CaseFormAdminForm(forms.ModelForm):
                 for key, _label in FORM_SECTIONS[code]
                 if self.cleaned_data.get(section_field(code, key))
             }
-        super()._post_clean()
+        super()._post_clean()  # type: ignore[misc]  # Django's step once the instance is built; not in the stubs
 
 
 def section_field(code: str, key: str) -> str:

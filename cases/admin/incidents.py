@@ -2,37 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from scope.admin import ScopedModelAdmin, ScopedStackedInline, SensitiveFieldsMixin
+from accounts.types import signed_in
+from scope.admin import ScopedStackedInline, SensitiveFieldsMixin
 
 from ..incident_services import incident_save
 from ..incidents import AbuseForm, AbuseSetting, Incident
+from .base import ProvinceListAdmin
 
 
-class ReferenceListAdmin(ScopedModelAdmin):
-    """An editable reference list kept by the province office; rows are switched off, not deleted."""
+class ReferenceListAdmin(ProvinceListAdmin):
+    """Rows named by key: reports, the API and import files use the key."""
 
     list_display = ["key", "name", "order", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["key", "name"]
-
-    def _province_level(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or request.user.role == "province_officer"
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return self._province_level(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return self._province_level(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # Reports, the API and import files name rows by key: a saved key never changes.
@@ -59,11 +49,11 @@ class IncidentInlineForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         # A switched-off row stays on the incidents that already name it.
         current_forms = list(self.instance.forms.values_list("pk", flat=True)) if self.instance.pk else []
-        self.fields["forms"].queryset = AbuseForm.objects.filter(is_active=True) | AbuseForm.objects.filter(
-            pk__in=current_forms
-        )
+        forms_field = cast(forms.ModelChoiceField, self.fields["forms"])
+        forms_field.queryset = AbuseForm.objects.filter(is_active=True) | AbuseForm.objects.filter(pk__in=current_forms)
         current_setting = [self.instance.setting_id] if self.instance.setting_id else []
-        self.fields["setting"].queryset = AbuseSetting.objects.filter(is_active=True) | AbuseSetting.objects.filter(
+        setting_field = cast(forms.ModelChoiceField, self.fields["setting"])
+        setting_field.queryset = AbuseSetting.objects.filter(is_active=True) | AbuseSetting.objects.filter(
             pk__in=current_setting
         )
 
@@ -85,4 +75,4 @@ def save_incident_formset(request: HttpRequest, formset: Any) -> None:
     for form in formset.forms:
         if form in formset.deleted_forms or not form.has_changed() or not form.is_valid():
             continue
-        incident_save(incident=form.instance, user=request.user, forms=form.cleaned_data.get("forms"))
+        incident_save(incident=form.instance, user=signed_in(request.user), forms=form.cleaned_data.get("forms"))

@@ -6,7 +6,7 @@ so every change is a ``ReferralStep``; the form checks both first, so a refusal 
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from scope.admin import ScopedModelAdmin, ScopedTabularInline
 
 from ..referral_services import REFERRAL_TRANSITIONS, referral_send, referral_set_status
@@ -37,12 +38,15 @@ class ReferralInlineForm(forms.ModelForm):
             for name in ("service", "provider", "reason", "due_on", "shares_file", "consent_override_reason"):
                 self.fields[name].disabled = True
             allowed = {self.instance.status, *REFERRAL_TRANSITIONS[self.instance.status]}
-            self.fields["status"].choices = [c for c in Referral.Status.choices if c[0] in allowed]
+            cast(forms.ChoiceField, self.fields["status"]).choices = [
+                c for c in Referral.Status.choices if c[0] in allowed
+            ]
         else:
             self.fields["status"].disabled = True
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.instance.pk is None and data.get("shares_file") and self.instance.case_id:
             try:
                 sharing_allowed(
@@ -88,17 +92,18 @@ def save_referral_formset(request: HttpRequest, formset: Any) -> None:
                 due_on=data.get("due_on"),
                 shares_file=data.get("shares_file", True),
                 consent_override_reason=data.get("consent_override_reason", ""),
-                by=request.user,
+                by=signed_in(request.user),
             )
         elif "status" in form.changed_data:
             stored = Referral.objects.get(pk=form.instance.pk)
-            referral_set_status(referral=stored, status=data["status"], by=request.user, note=data.get("note", ""))
+            referral_set_status(
+                referral=stored, status=data["status"], by=signed_in(request.user), note=data.get("note", "")
+            )
 
 
 class ReferralStepInline(ScopedTabularInline):
     model = ReferralStep
-    fields = ["from_status", "to_status", "at", "user", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("from_status", "to_status", "at", "user", "note")
     extra = 0
     can_delete = False
 
@@ -117,7 +122,7 @@ class ReferralAdmin(ScopedModelAdmin):
     list_filter = ["status", "service"]
     list_select_related = ["case__child"]
     search_fields = ["provider", "case__case_ref"]
-    readonly_fields = [
+    fields = readonly_fields = (
         "case",
         "service",
         "provider",
@@ -130,8 +135,7 @@ class ReferralAdmin(ScopedModelAdmin):
         "answered_at",
         "consent_override_reason",
         "consent_override_by",
-    ]
-    fields = readonly_fields
+    )
     inlines = [ReferralStepInline]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

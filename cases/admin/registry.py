@@ -7,8 +7,11 @@ fields are shown only to users with ``accounts.view_personal_data``.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,6 +20,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, SensitiveFieldsMixin, sees_personal_data
@@ -43,7 +47,7 @@ from ..selectors import child_duplicates
 from ..services import child_merge, child_save, related_record_save
 from ..workflow import may_act
 from . import filters as f
-from .base import ACCESS_LOG_PERM, ReadOnlyInlineMixin, ServiceSavingAdmin
+from .base import ACCESS_LOG_PERM, ProvinceListAdmin, ReadOnlyInlineMixin, ServiceSavingAdmin
 from .changes import HistoryInline
 from .consent import ConsentInline
 from .forms import ChildAdminForm
@@ -69,24 +73,10 @@ class CategoryAdmin(ScopedModelAdmin):
 
 
 @admin.register(RiskFactor)
-class RiskFactorAdmin(ScopedModelAdmin):
-    """An editable list, kept by the province office."""
-
+class RiskFactorAdmin(ProvinceListAdmin):
     list_display = ["code", "name", "is_active"]
     list_filter = ["is_active"]
     search_fields = ["code", "name"]
-
-    def _province_level(self, request: HttpRequest) -> bool:
-        return request.user.is_superuser or request.user.role == "province_officer"
-
-    def has_add_permission(self, request):
-        return self._province_level(request) and super().has_add_permission(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._province_level(request) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # Children ----------------------------------------------------------------------------------
@@ -108,8 +98,7 @@ class SurveyRecordInline(ScopedTabularInline):
 
 class ChildCaseInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = Case
-    fields = ["case_ref", "status", "opened_on", "closed_on", "outcome"]
-    readonly_fields = fields
+    fields = readonly_fields = ("case_ref", "status", "opened_on", "closed_on", "outcome")
     show_change_link = True
     verbose_name_plural = _("cases")
     # Each row is titled with the case, whose name includes the child's.
@@ -119,8 +108,7 @@ class ChildCaseInline(ReadOnlyInlineMixin, ScopedTabularInline):
 class MergeInline(ReadOnlyInlineMixin, ScopedTabularInline):
     model = ChildMerge
     fk_name = "kept"
-    fields = ["at", "user", "merged", "moved", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "user", "merged", "moved", "note")
     list_select_related = ("user", "merged")
 
 
@@ -193,7 +181,7 @@ class ChildAdmin(UnitIndexedListMixin, SensitiveFieldsMixin, KindImportExportMix
     @admin.display(description=_("held identifiers"))
     def held_identifiers(self, obj: Child) -> str:
         held = [
-            f"{Child._meta.get_field(field).verbose_name}: {getattr(obj, pending)}"
+            f"{cast(models.Field, Child._meta.get_field(field)).verbose_name}: {getattr(obj, pending)}"
             for field, pending in identifiers.HELD_FIELDS
             if getattr(obj, pending)
         ]
@@ -201,8 +189,10 @@ class ChildAdmin(UnitIndexedListMixin, SensitiveFieldsMixin, KindImportExportMix
             return "-"
         return gettext("Awaiting duplicate review: %(values)s") % {"values": "; ".join(held)}
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
+    def get_form(
+        self, request: HttpRequest, obj: models.Model | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
         return type(form.__name__, (form,), {"user": request.user})
 
     def get_fieldsets(self, request, obj=None):
@@ -280,7 +270,7 @@ class ChildAdmin(UnitIndexedListMixin, SensitiveFieldsMixin, KindImportExportMix
                 raise Http404
             drop = get_object_or_404(Child.objects.visible_to(request.user), pk=int(merge))
             try:
-                child_merge(keep=child, drop=drop, user=request.user, note=request.POST.get("note", ""))
+                child_merge(keep=child, drop=drop, user=signed_in(request.user), note=request.POST.get("note", ""))
             except ValidationError as exc:
                 messages.error(request, " ".join(exc.messages))
             else:

@@ -6,7 +6,8 @@ the units and dates; docs/contract/case-work.md, "Transfers"): no link to the ca
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -19,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accounts.types import signed_in
 from locations.models import Unit
 from scope.admin import ScopedModelAdmin, add_validation_error
 from scope.core import OutOfScope, units_reached
@@ -27,6 +29,9 @@ from ..models import Case
 from ..transfer_services import transfer_accept, transfer_cancel, transfer_reject, transfer_request
 from ..transfers import Transfer
 from ..workflow import may_act
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class DirectionFilter(admin.SimpleListFilter):
@@ -61,7 +66,7 @@ class TransferRequestForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
-        self.fields["to_unit"].queryset = (
+        cast(forms.ModelChoiceField, self.fields["to_unit"]).queryset = (
             Unit.objects.valid_on(today).filter(level=Unit.Level.COMMUNE).select_related("parent").order_by("code")
         )
 
@@ -73,7 +78,7 @@ class TransferAnswerForm(forms.Form):
     def __init__(self, *args: Any, transfer: Transfer, answer: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if answer == "accept":
-            self.fields["assign_to"].queryset = get_user_model().objects.filter(
+            cast(forms.ModelChoiceField, self.fields["assign_to"]).queryset = get_user_model().objects.filter(
                 is_active=True, unit__in=Unit.objects.filter(pk=transfer.to_unit_id)
             )
             del self.fields["reason"]
@@ -83,7 +88,8 @@ class TransferAnswerForm(forms.Form):
                 del self.fields["reason"]
 
 
-ANSWERS = {
+# The answers to a pending transfer: the button's title and the service that gives it.
+ANSWERS: dict[str, tuple[StrOrPromise, Callable[..., Transfer]]] = {
     "accept": (_("Accept the transfer"), transfer_accept),
     "reject": (_("Refuse the transfer"), transfer_reject),
     "cancel": (_("Cancel the transfer"), transfer_cancel),
@@ -97,7 +103,7 @@ class TransferAdmin(ScopedModelAdmin):
     list_display = ["child_name", "from_unit", "to_unit", "status", "requested_at", "decided_at"]
     list_filter = [DirectionFilter, "status"]
     list_select_related = ["case__child", "from_unit", "to_unit"]
-    fields = [
+    fields = readonly_fields = (
         "child_name",
         "child_age",
         "child_sex",
@@ -112,8 +118,7 @@ class TransferAdmin(ScopedModelAdmin):
         "decision_reason",
         "consent_override_reason",
         "consent_override_by",
-    ]
-    readonly_fields = fields
+    )
     change_form_template = "admin/cases/transfer/change_form.html"
 
     def has_add_permission(self, request: HttpRequest) -> bool:
@@ -181,7 +186,7 @@ class TransferAdmin(ScopedModelAdmin):
         form = TransferAnswerForm(request.POST if request.method == "POST" else None, transfer=transfer, answer=answer)
         if request.method == "POST" and form.is_valid():
             try:
-                service(transfer=transfer, by=request.user, **form.cleaned_data)
+                service(transfer=transfer, by=signed_in(request.user), **form.cleaned_data)
             except OutOfScope as exc:
                 raise Http404 from exc
             except ValidationError as exc:
@@ -202,7 +207,7 @@ class TransferAdmin(ScopedModelAdmin):
         form = TransferRequestForm(request.POST if request.method == "POST" else None)
         if request.method == "POST" and form.is_valid():
             try:
-                transfer_request(case=case, by=request.user, **form.cleaned_data)
+                transfer_request(case=case, by=signed_in(request.user), **form.cleaned_data)
             except OutOfScope as exc:
                 raise Http404 from exc
             except ValidationError as exc:
