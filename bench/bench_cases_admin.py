@@ -31,6 +31,9 @@ GIVEN = ["An", "Bình", "Chi", "Dũng", "Đào", "Hà", "Hùng", "Lan", "Mai", "
 STATUSES = ["received", "verified", "initial_assessment", "detailed_assessment", "plan_approved", "in_progress",
             "review", "closed", "closed", "closed"]  # fmt: skip
 CHANNELS = ["hotline_111", "phone", "walk_in", "school", "health", "police", "community", "online", "other"]
+# Bumped when the generated data changes, so that a database filled by an older version is refilled.
+GENERATION = 2
+REF = f"B{GENERATION}-"
 # A page slower than this (median) has the plan of its slowest query printed.
 SLOW_MS = 300
 OUTCOMES = ["goal_achieved", "partially_achieved", "not_achieved", "transferred", "moved_away", "aged_out", "deceased"]
@@ -78,6 +81,17 @@ def sql_array(values: list[str]) -> str:
     return "ARRAY[" + ",".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 
+def draw(column: str, seed: int, n: int) -> str:
+    """SQL for a value in 0..n-1 drawn from ``column`` by a hash of its own ``seed``.
+
+    Each attribute has its own seed, so that no two are functions of each other: drawn as
+    ``g % n`` they were (the family name fixed the category, and half of the communes had no
+    child of a given category), which real data never is and which misleads any plan that walks
+    one index and filters on another column.
+    """
+    return f"(abs(hashint8extended({column}::bigint, {seed})) %% {n})::int"
+
+
 def fill(children: int, cases: int) -> None:
     """Children and cases spread over the communes of legacy Kon Tum, with set-based SQL."""
     from django.db import connection, transaction
@@ -107,14 +121,19 @@ def fill(children: int, cases: int) -> None:
                     ethnicity, personal_id, child_ref, commune_id, current_unit_id, current_unit_to_review, village,
                     caregiver_name, caregiver_relation, caregiver_phone, in_school, notes, version, created_at,
                     updated_at, pending_personal_id, pending_child_ref)
-                SELECT f[1+g%%{len(FAMILY)}] || ' ' || m[1+(g/7)%%{len(MIDDLE)}] || ' ' || gv[1+(g/13)%%{len(GIVEN)}],
-                       ff[1+g%%{len(FAMILY)}] || ' ' || fm[1+(g/7)%%{len(MIDDLE)}] || ' ' || fg[1+(g/13)%%{len(GIVEN)}],
-                       DATE '2009-01-01' + (g*37)%%5800, EXTRACT(YEAR FROM DATE '2009-01-01' + (g*37)%%5800), false,
-                       CASE WHEN g%%2=0 THEN 'M' ELSE 'F' END, lpad((1+g%%54)::text, 2, '0'), '', 'B' || g,
-                       c.id, c.current_id, false, 'Thôn ' || (g%%9), '', '', '', g%%5<>0, '', 0, now(), now(), '', ''
+                SELECT f[1+d.fam] || ' ' || m[1+d.mid] || ' ' || gv[1+d.giv],
+                       ff[1+d.fam] || ' ' || fm[1+d.mid] || ' ' || fg[1+d.giv],
+                       DATE '2009-01-01' + d.born, EXTRACT(YEAR FROM DATE '2009-01-01' + d.born), false,
+                       CASE WHEN d.sex=0 THEN 'M' ELSE 'F' END, lpad((1+d.eth)::text, 2, '0'), '', '{REF}' || g,
+                       c.id, c.current_id, false, 'Thôn ' || d.village, '', '', '', d.school<>0, '', 0, now(), now(),
+                       '', ''
                 FROM generate_series(1, %s) g
+                CROSS JOIN LATERAL (SELECT {draw("g", 1, len(FAMILY))} fam, {draw("g", 2, len(MIDDLE))} mid,
+                                           {draw("g", 3, len(GIVEN))} giv, {draw("g", 4, 5800)} born,
+                                           {draw("g", 5, 2)} sex, {draw("g", 6, 54)} eth, {draw("g", 7, 9)} village,
+                                           {draw("g", 8, 5)} school, {draw("g", 9, n_communes)} commune) d
                 CROSS JOIN LATERAL (SELECT {fam} f, {mid} m, {giv} gv, {ffam} ff, {fmid} fm, {fgiv} fg) names
-                JOIN bench_communes c ON c.i = g %% {n_communes}""",
+                JOIN bench_communes c ON c.i = d.commune""",
             [children],
         )
         child_seconds = time.perf_counter() - started
@@ -124,28 +143,29 @@ def fill(children: int, cases: int) -> None:
                     opened_on, status, emergency, closed_on, outcome, notes, abuse_details, intervention_due_at,
                     assessed_on, plan_due_on, version, created_at, updated_at, channel)
                 SELECT 'BC-' || g, ch.id, ch.commune_id, ch.current_unit_id, false, o.opened,
-                       s.status, g%%20=0,
+                       s.status, {draw("g", 14, 20)}=0,
                        CASE WHEN s.status='closed' THEN o.opened + 90 END,
-                       CASE WHEN s.status='closed' THEN ({sql_array(OUTCOMES)})[1+g%%{len(OUTCOMES)}] ELSE '' END,
+                       CASE WHEN s.status='closed' THEN ({sql_array(OUTCOMES)})[1+{draw("g", 15, len(OUTCOMES))}]
+                            ELSE '' END,
                        '', '',
-                       CASE WHEN g%%20=0 THEN o.opened + interval '12 hours' END,
+                       CASE WHEN {draw("g", 14, 20)}=0 THEN o.opened + interval '12 hours' END,
                        CASE WHEN s.status='detailed_assessment' THEN o.opened + 20 END,
                        CASE WHEN s.status='detailed_assessment' THEN o.opened + 27 END,
-                       0, now(), now(), ({sql_array(CHANNELS)})[1+g%%{len(CHANNELS)}]
+                       0, now(), now(), ({sql_array(CHANNELS)})[1+{draw("g", 13, len(CHANNELS))}]
                 FROM generate_series(1, %s) g
                 JOIN LATERAL (SELECT id, commune_id, current_unit_id FROM cases_child
                               WHERE id = (SELECT min(id) FROM cases_child) + (g*5) %% %s) ch ON true
-                CROSS JOIN LATERAL (SELECT DATE '2018-01-01' + (g*13)%%2900 AS opened) o
-                CROSS JOIN LATERAL (SELECT ({sql_array(STATUSES)})[1+g%%{len(STATUSES)}] AS status) s""",
+                CROSS JOIN LATERAL (SELECT DATE '2018-01-01' + {draw("g", 12, 2900)} AS opened) o
+                CROSS JOIN LATERAL (SELECT ({sql_array(STATUSES)})[1+{draw("g", 11, len(STATUSES))}] AS status) s""",
             [cases, children],
         )
         case_seconds = time.perf_counter() - started
-        # One child in five has a category (SC01..SC14 in turn), recorded on the first of the year.
+        # One child in five has a category (one of SC01..SC14), recorded on the first of the year.
         cur.execute(
-            """INSERT INTO cases_childcategory (child_id, category_id, recorded_on)
+            f"""INSERT INTO cases_childcategory (child_id, category_id, recorded_on)
                SELECT ch.id, cat.id, DATE '2024-01-01' FROM cases_child ch
-               JOIN cases_category cat ON cat.code = 'SC' || lpad((1 + ch.id % 14)::text, 2, '0')
-               WHERE ch.id % 5 = 0"""
+               JOIN cases_category cat ON cat.code = 'SC' || lpad((1 + {draw("ch.id", 22, 14)})::text, 2, '0')
+               WHERE {draw("ch.id", 21, 5)} = 0""".replace("%%", "%")
         )
         cur.execute("ANALYZE cases_childcategory")
         cur.execute("ANALYZE cases_child")
@@ -164,7 +184,7 @@ def ensure_data(children: int, cases: int) -> None:
     if not Unit.objects.filter(edition="legacy", level="province", code="62").exists():
         load_official_units(edition="legacy", provinces=["62"])
         load_official_units(edition="current", provinces=["51"])
-    complete = ChildCategory.objects.exists()
+    complete = ChildCategory.objects.exists() and Child.objects.filter(child_ref=f"{REF}1").exists()
     if not complete or Child.objects.count() != children or Case.objects.count() != cases:
         fill(children, cases)
 

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..ethnicity import ETHNICITY_CHOICES
+from ..filters import with_category
 from ..identifiers import awaiting_review_q, is_reviewer
 from ..models import Category
 
@@ -14,7 +15,8 @@ from ..models import Category
 class CategoryFilter(admin.SimpleListFilter):
     title = _("special circumstances")
     parameter_name = "category"
-    path = "categories__code"
+    # The many-to-many field to the categories.
+    field = "categories"
 
     def lookups(self, request, model_admin):
         return [(c.code, str(c)) for c in Category.objects.all()]
@@ -22,11 +24,11 @@ class CategoryFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if not self.value():
             return queryset
-        return queryset.filter(**{self.path: self.value()}).distinct()
+        return with_category(queryset, self.field, self.value())
 
 
 class CaseCategoryFilter(CategoryFilter):
-    path = "circumstances__code"
+    field = "circumstances"
 
 
 class EthnicityFilter(admin.SimpleListFilter):

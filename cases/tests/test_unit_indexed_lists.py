@@ -160,6 +160,25 @@ def test_the_api_category_filter_lists_each_child_once(cast, client_for, units, 
     assert client_for(cast.province).get("/api/v1/children/", {"category": "SC99"}).json()["count"] == 0
 
 
+def test_the_admin_category_filters_list_each_child_and_case_once(cast, client_for, units, spread):
+    children, cases = spread
+    sc01, sc04 = Category.objects.get(code="SC01"), Category.objects.get(code="SC04")
+    for child, categories in [(children[0], [sc01, sc04]), (children[1], [sc04]), (children[3], [sc04])]:
+        for category in categories:
+            ChildCategory.objects.create(child=child, category=category, recorded_on=dt.date(2024, 1, 1))
+    cases[0].circumstances.set([sc01, sc04])
+    cases[2].circumstances.set([sc04])
+    response = client_for(cast.commune).get(reverse(CHILDREN), {"category": "SC04"})
+    assert [row.pk for row in response.context["cl"].result_list] == [children[0].pk, children[1].pk]
+    assert response.context["cl"].result_count == 2
+    province = client_for(cast.province)
+    assert listed(province.get(reverse(CHILDREN), {"category": "SC01"})) == {children[0].pk}
+    sc04_children = {children[0].pk, children[1].pk, children[3].pk}
+    assert listed(province.get(reverse(CHILDREN), {"category": "SC04"})) == sc04_children
+    assert listed(province.get(reverse(CASES), {"category": "SC04"})) == {cases[0].pk, cases[2].pk}
+    assert province.get(reverse(CASES), {"category": "SC04"}).context["cl"].result_count == 2
+
+
 def test_the_api_circumstance_and_status_filters_list_each_case_once(cast, client_for, units, spread):
     _children, cases = spread
     sc01, sc04 = Category.objects.get(code="SC01"), Category.objects.get(code="SC04")
