@@ -25,6 +25,7 @@ from imports.admin_mixins import KindImportExportMixin
 from locations.text import fold
 from scope.admin import ScopedModelAdmin, ScopedTabularInline, SensitiveFieldsMixin, sees_personal_data
 from scope.admin_filters import UnitInScopeFilter
+from scope.pagination import IdsFirstPaginator
 from scope.unit_indexed import UnitIndexedListMixin, searches_one_unit
 
 from .. import identifiers
@@ -134,6 +135,8 @@ class ChildAdmin(UnitIndexedListMixin, SensitiveFieldsMixin, KindImportExportMix
     search_help_text = _("Name (with or without accents), personal ID or reference.")
     show_full_result_count = False
     list_per_page = 50
+    # A page's ids come from the index of live children by name, then the rows.
+    paginator = IdsFirstPaginator
     autocomplete_fields = ["commune"]
     filter_horizontal = ["risks"]
     readonly_fields = [

@@ -166,7 +166,14 @@ class Child(Archivable, ReformTracked):
         indexes = [
             archived_index("child_archived"),
             models.Index(fields=["commune", "name_folded", "birth_year"], name="child_match"),
-            models.Index(fields=["name_folded"], name="child_name_folded"),
+            # The lists' order, with the columns their filters and scope test: a page's ids are read
+            # from the index alone (scope.pagination.IdsFirstPaginator).
+            models.Index(
+                fields=["name_folded", "id"],
+                include=["sex", "birth_year", "commune", "current_unit"],
+                condition=Q(archived_at__isnull=True, merged_into__isnull=True),
+                name="child_live_by_name",
+            ),
             models.Index(fields=["merged_into"], condition=Q(merged_into__isnull=False), name="child_merged_into"),
         ]
 
