@@ -22,9 +22,8 @@ class CategoryFilter(admin.SimpleListFilter):
         return [(c.code, str(c)) for c in Category.objects.all()]
 
     def queryset(self, request, queryset):
-        if not self.value():
-            return queryset
-        return with_category(queryset, self.field, self.value())
+        code = self.value()
+        return with_category(queryset, self.field, code) if code else queryset
 
 
 class CaseCategoryFilter(CategoryFilter):
