@@ -146,12 +146,18 @@ def test_the_unit_filter_of_a_current_province_reaches_legacy_records(cast, clie
     assert children[0].pk in listed(response)
 
 
-def test_the_api_category_filter_lists_each_child_once(cast, client_for, units, spread):
-    children, _cases = spread
+def give_categories(children: list[Child]) -> tuple[Category, Category]:
+    """SC01 and SC04 to the first child, SC04 to the second and fourth; returns (SC01, SC04)."""
     sc01, sc04 = Category.objects.get(code="SC01"), Category.objects.get(code="SC04")
     for child, categories in [(children[0], [sc01, sc04]), (children[1], [sc04]), (children[3], [sc04])]:
         for category in categories:
             ChildCategory.objects.create(child=child, category=category, recorded_on=dt.date(2024, 1, 1))
+    return sc01, sc04
+
+
+def test_the_api_category_filter_lists_each_child_once(cast, client_for, units, spread):
+    children, _cases = spread
+    give_categories(children)
     body = client_for(cast.commune).get("/api/v1/children/", {"category": "SC04"}).json()
     assert sorted(row["id"] for row in body["results"]) == sorted([children[0].pk, children[1].pk])
     assert body["count"] == 2
@@ -162,10 +168,7 @@ def test_the_api_category_filter_lists_each_child_once(cast, client_for, units, 
 
 def test_the_admin_category_filters_list_each_child_and_case_once(cast, client_for, units, spread):
     children, cases = spread
-    sc01, sc04 = Category.objects.get(code="SC01"), Category.objects.get(code="SC04")
-    for child, categories in [(children[0], [sc01, sc04]), (children[1], [sc04]), (children[3], [sc04])]:
-        for category in categories:
-            ChildCategory.objects.create(child=child, category=category, recorded_on=dt.date(2024, 1, 1))
+    sc01, sc04 = give_categories(children)
     cases[0].circumstances.set([sc01, sc04])
     cases[2].circumstances.set([sc04])
     response = client_for(cast.commune).get(reverse(CHILDREN), {"category": "SC04"})
