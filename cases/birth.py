@@ -31,6 +31,16 @@ def known_date_of_birth(*, date_of_birth: dt.date | None, birth_year_only: bool)
     return None if birth_year_only else date_of_birth
 
 
+def age_on(*, date_of_birth: dt.date | None, birth_year: int | None, on: dt.date) -> int | None:
+    """Completed years on ``on``; with only a year of birth, the age reached during that year."""
+    if date_of_birth is not None:
+        had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
+        return on.year - date_of_birth.year - (0 if had_birthday else 1)
+    if birth_year:
+        return on.year - birth_year
+    return None
+
+
 def birth_fields(*, date_of_birth: dt.date | None, birth_year: int | None) -> dict[str, dt.date | int | bool | None]:
     """The three fields of a record that knows ``date_of_birth``, or else only ``birth_year``."""
     year_only = date_of_birth is None

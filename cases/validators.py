@@ -10,6 +10,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from .birth import age_on
 from .models import CHILD_AGE_LIMIT
 
 PERSONAL_ID_LENGTH = 12
@@ -67,16 +68,6 @@ def check_personal_id(pid: str | None, *, sex: str | None, birth_year: int | Non
 
 def _sex_word(sex: str) -> str:
     return _("boy") if sex == "M" else _("girl")
-
-
-def age_on(*, date_of_birth: dt.date | None, birth_year: int | None, on: dt.date) -> int | None:
-    """Completed years on ``on``; with only a year of birth, the age reached during that year."""
-    if date_of_birth is not None:
-        had_birthday = (on.month, on.day) >= (date_of_birth.month, date_of_birth.day)
-        return on.year - date_of_birth.year - (0 if had_birthday else 1)
-    if birth_year:
-        return on.year - birth_year
-    return None
 
 
 def check_birth(

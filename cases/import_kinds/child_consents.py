@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from cases.birth import birth_fields
 from cases.consent import OPEN_CONSENT_TAKEN, Consent, open_key
 from cases.models import ChangeRecord, Child
 from imports import cells
@@ -94,7 +95,7 @@ def _model_errors(consent: RowConsent, birth: Any) -> list[tuple[str, str]]:
     instance = Consent(
         party=consent.party, purpose=consent.purpose, given_on=consent.given_on, withdrawn_on=consent.withdrawn_on
     )
-    instance.child = Child(date_of_birth=birth.date, birth_year=birth.year, birth_year_only=birth.date is None)
+    instance.child = Child(**birth_fields(date_of_birth=birth.date, birth_year=birth.year))
     try:
         instance.clean()
     except ValidationError as exc:

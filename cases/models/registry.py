@@ -18,7 +18,7 @@ from scope.archive import Archivable, archived_index
 from scope.core import Scope, ScopedQuerySet
 from scope.reads import PersonalData
 
-from ..birth import birth_year_of
+from ..birth import age_on, birth_year_of, known_date_of_birth
 from ..ethnicity import ETHNICITY_CHOICES
 
 # Law on Children 2016, Art. 1: a child is a person under 16.
@@ -191,10 +191,9 @@ class Child(Archivable, ReformTracked):
 
     def age_on(self, on: dt.date) -> int:
         """Completed years on ``on``; with only a birth year, the age reached during that year."""
-        if self.date_of_birth is None or self.birth_year_only:
-            return on.year - self.birth_year
-        had_birthday = (on.month, on.day) >= (self.date_of_birth.month, self.date_of_birth.day)
-        return on.year - self.date_of_birth.year - (0 if had_birthday else 1)
+        born = known_date_of_birth(date_of_birth=self.date_of_birth, birth_year_only=self.birth_year_only)
+        age = age_on(date_of_birth=born, birth_year=self.birth_year, on=on)
+        return on.year - self.birth_year if age is None else age
 
 
 class ChildCategory(models.Model):
