@@ -43,10 +43,6 @@ def _require(user: User, perm: str) -> None:
         raise PermissionDenied(_("Your role may not record consent."))
 
 
-def _user_or_none(user: User | None) -> User | None:
-    return user if getattr(user, "pk", None) else None
-
-
 @transaction.atomic
 def consent_save(*, consent: Consent, user: User) -> Consent:
     """Save a new or changed consent row (the admin inline's rows).
@@ -58,7 +54,7 @@ def consent_save(*, consent: Consent, user: User) -> Consent:
     _require(user, ADD_PERM if new else CHANGE_PERM)
     before = None if new else Consent._base_manager.get(pk=consent.pk)
     if new and consent.recorded_by_id is None:
-        consent.recorded_by = _user_or_none(user)
+        consent.recorded_by = history.recorded_user(user)
     ensure_in_scope(consent, user)
     consent.full_clean(validate_constraints=False)
     consent_check_open(consent)

@@ -39,10 +39,6 @@ REFERRAL_TRANSITIONS: dict[str, frozenset[str]] = {
 ANSWERS = frozenset({S.ACCEPTED, S.DECLINED})
 
 
-def _user_or_none(user: User | None) -> User | None:
-    return user if getattr(user, "pk", None) else None
-
-
 @transaction.atomic
 def referral_send(
     *,
@@ -77,13 +73,13 @@ def referral_send(
         reason=reason.strip(),
         due_on=due_on,
         shares_file=shares_file,
-        sent_by=_user_or_none(by),
+        sent_by=history.recorded_user(by),
         consent_override_reason=consent_override_reason.strip() if override_by else "",
-        consent_override_by=_user_or_none(override_by),
+        consent_override_by=history.recorded_user(override_by),
     )
     referral.full_clean()
     referral.save()
-    ReferralStep.objects.create(referral=referral, from_status="", to_status=S.SENT, user=_user_or_none(by))
+    ReferralStep.objects.create(referral=referral, from_status="", to_status=S.SENT, user=history.recorded_user(by))
     history.record(
         user=by,
         action=ChangeRecord.Action.CHANGED,
@@ -120,7 +116,7 @@ def referral_set_status(*, referral: Referral, status: str, by: User, note: str 
         fields.append("answered_at")
     referral.save(update_fields=fields)
     step = ReferralStep.objects.create(
-        referral=referral, from_status=previous, to_status=status, user=_user_or_none(by), note=note.strip()
+        referral=referral, from_status=previous, to_status=status, user=history.recorded_user(by), note=note.strip()
     )
     history.record(
         user=by,
