@@ -28,3 +28,11 @@ def signed_in(user: AnyUser) -> User:
     if not user.is_authenticated:
         raise PermissionDenied
     return user
+
+
+def recorded_user(user: AnyUser | None) -> User | None:
+    """The user a record names as its author (a history entry, a workflow step, a reporter):
+    nobody for an anonymous or unsaved one."""
+    from .models import User
+
+    return user if isinstance(user, User) and user.pk else None

@@ -16,6 +16,7 @@ from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.types import recorded_user
 from scope.core import ensure_in_scope
 
 from . import history
@@ -54,7 +55,7 @@ def consent_save(*, consent: Consent, user: User) -> Consent:
     _require(user, ADD_PERM if new else CHANGE_PERM)
     before = None if new else Consent._base_manager.get(pk=consent.pk)
     if new and consent.recorded_by_id is None:
-        consent.recorded_by = history.recorded_user(user)
+        consent.recorded_by = recorded_user(user)
     ensure_in_scope(consent, user)
     consent.full_clean(validate_constraints=False)
     consent_check_open(consent)

@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 from django.db import models
 from django.utils.translation import gettext as _
 
+from accounts.types import recorded_user
+
 from .models import Case, ChangeRecord, Child
 
 if TYPE_CHECKING:
@@ -56,13 +58,6 @@ def diff(instance: models.Model, before: dict[str, str]) -> dict[str, list[str]]
                 old, new = (_("(hidden)") if value else "" for value in (old, new))
             changes[label] = [old, new]
     return changes
-
-
-def recorded_user(user: AnyUser | None) -> User | None:
-    """The user a history entry or a workflow step names: nobody for an anonymous or unsaved one."""
-    from accounts.models import User
-
-    return user if isinstance(user, User) and user.pk else None
 
 
 def entry(

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.types import recorded_user
 from scope.core import ensure_in_scope
 
 from . import history
@@ -73,13 +74,13 @@ def referral_send(
         reason=reason.strip(),
         due_on=due_on,
         shares_file=shares_file,
-        sent_by=history.recorded_user(by),
+        sent_by=recorded_user(by),
         consent_override_reason=consent_override_reason.strip() if override_by else "",
-        consent_override_by=history.recorded_user(override_by),
+        consent_override_by=recorded_user(override_by),
     )
     referral.full_clean()
     referral.save()
-    ReferralStep.objects.create(referral=referral, from_status="", to_status=S.SENT, user=history.recorded_user(by))
+    ReferralStep.objects.create(referral=referral, from_status="", to_status=S.SENT, user=recorded_user(by))
     history.record(
         user=by,
         action=ChangeRecord.Action.CHANGED,
@@ -116,7 +117,7 @@ def referral_set_status(*, referral: Referral, status: str, by: User, note: str 
         fields.append("answered_at")
     referral.save(update_fields=fields)
     step = ReferralStep.objects.create(
-        referral=referral, from_status=previous, to_status=status, user=history.recorded_user(by), note=note.strip()
+        referral=referral, from_status=previous, to_status=status, user=recorded_user(by), note=note.strip()
     )
     history.record(
         user=by,

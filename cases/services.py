@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import recorded_user
 from locations.models import Unit
 from scope.core import ensure_in_scope
 
@@ -492,7 +493,7 @@ def related_record_save(*, record: models.Model, user: User) -> models.Model:
     if record.pk is None:
         for name in ("author", "filled_by", "uploaded_by"):
             if hasattr(record, f"{name}_id") and getattr(record, f"{name}_id") is None:
-                setattr(record, name, history.recorded_user(user))
+                setattr(record, name, recorded_user(user))
     ensure_in_scope(record, user)
     record.full_clean()
     record.save()

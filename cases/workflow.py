@@ -16,10 +16,10 @@ from typing import TYPE_CHECKING, Any
 from django.utils.translation import gettext as _
 
 from accounts.roles import Role
+from accounts.types import recorded_user
 from scope.core import is_unrestricted
 
 from .deadlines import plan_due
-from .history import recorded_user
 from .models import Case, CaseTransition
 
 if TYPE_CHECKING:

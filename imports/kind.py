@@ -33,6 +33,8 @@ from scope.core import is_unrestricted, units_in_scope, units_reached
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
+    from accounts.types import AnyUser
+
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
 # Distinct cell values memoised per column and run before the column counts as unique.
 MEMO_LIMIT = 4096
@@ -92,7 +94,7 @@ class Context:
     the user's unit, ``units_reached``).
     """
 
-    user: Any
+    user: AnyUser | None
     commit: bool
     # None: a superuser, every unit.
     named_unit_ids: set[int] | None
@@ -104,7 +106,7 @@ class Context:
     duplicates: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
-    def for_user(cls, user: Any, *, commit: bool, file_name: str = "") -> Context:
+    def for_user(cls, user: AnyUser | None, *, commit: bool, file_name: str = "") -> Context:
         if is_unrestricted(user):
             return cls(user=user, commit=commit, named_unit_ids=None, reached_unit_ids=None, file_name=file_name)
         return cls(

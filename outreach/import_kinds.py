@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import recorded_user
 from imports import cells
 from imports.kind import NEW, UNCHANGED, UPDATED, Column, Context, KindSpec, Row, changed, set_current_unit
 from imports.registry import register
@@ -105,7 +106,7 @@ class EventsSpec(KindSpec):
                     venue=v["venue"],
                     topic=v["topic"],
                     event_ref=v.get("event_ref") or "",
-                    created_by=ctx.user if ctx.user.pk else None,
+                    created_by=recorded_user(ctx.user),
                     **values,
                 )
                 row.action = NEW

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -21,6 +21,9 @@ from locations.models import REFORM_DATE, Unit, UnitQuerySet
 from locations.params import parse_year as parse_year_param
 from locations.resolve import level_for_code, normalise_code
 from scope.core import ScopedQuerySet, is_unrestricted, model_scope, units_in_scope, user_unit
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 # The level a report breaks down into, by the level (and structure) of the unit it covers.
 BREAKDOWN_LEVEL: dict[tuple[str, str], str] = {
@@ -79,7 +82,7 @@ class ReportArea:
             return False
         return self.unit is None or self.unit.level != Unit.Level.COMMUNE
 
-    def records[QS: ScopedQuerySet[Any]](self, queryset: QS, user: Any) -> QS:
+    def records[QS: ScopedQuerySet[Any]](self, queryset: QS, user: AnyUser) -> QS:
         """The rows of ``queryset`` (e.g. ``Case.objects.all()``) that ``user`` may see and that lie in this area."""
         qs = queryset.visible_to(user)
         return qs if self.unit is None else qs.filter(self.in_area(qs.model))
@@ -154,7 +157,7 @@ def parse_year(raw: Any) -> int:
         raise ReportRequestError(exc.messages[0]) from exc
 
 
-def resolve_area(*, user: Any, unit_code: Any, year: Any, edition: str | None = None) -> ReportArea:
+def resolve_area(*, user: AnyUser, unit_code: Any, year: Any, edition: str | None = None) -> ReportArea:
     """The area a report request names, checked against ``user``'s scope.
 
     An empty code means the user's own unit (the whole country for a superuser without a unit).

@@ -32,6 +32,8 @@ from .rollup import UNIT, rolled_up
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
+    from accounts.types import AnyUser
+
 COMMUNITY_KINDS = [
     ProtectionModel.Kind.CHILD_CLUB,
     ProtectionModel.Kind.YOUNG_COLLABORATORS,
@@ -57,7 +59,7 @@ def _grouped(qs: QuerySet[Any], key: Expression, **aggregates: Aggregate) -> dic
     return {row.pop("report_key"): row for row in rows}
 
 
-def unit_counts(*, user: Any, area: ReportArea) -> Figures:
+def unit_counts(*, user: AnyUser, area: ReportArea) -> Figures:
     """Districts and communes valid at some time in the year in the area (the denominators).
 
     ``districts_total`` is ``None`` where there are no districts (current two-level structure,
@@ -80,7 +82,7 @@ def unit_counts(*, user: Any, area: ReportArea) -> Figures:
     return Figures(total=total, by_unit=by_unit)
 
 
-def model_figures(*, user: Any, area: ReportArea) -> Figures:
+def model_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     """Protection models.
 
     - ``cbcp_models_new``: ``cbcp_system`` models established in the year (Jan 1 – Dec 31);
@@ -159,7 +161,7 @@ def closed_in_year(year: int, *, outcome: str) -> Q:
     return Q(status=Case.Status.CLOSED, outcome=outcome, closed_on__year=year) | Q(pk__in=steps.values("case"))
 
 
-def case_figures(*, user: Any, area: ReportArea) -> Figures:
+def case_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     """Case management (docs/contract/children-and-cases.md), on ``Case.objects.open_during`` / ``closed_during``.
 
     - ``children_managed``: distinct children with a case in the area open at any time in the year
@@ -188,7 +190,7 @@ def success_rate(success: int, managed: int) -> float | None:
     return round(success / managed, 4) if managed else None
 
 
-def outreach_figures(*, user: Any, area: ReportArea) -> Figures:
+def outreach_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     """Outreach events dated in the year (Jan 1 and Dec 31 included).
 
     ``outreach_events``: number of events; ``outreach_participants``: sum of ``participants_total``
@@ -222,7 +224,7 @@ def outreach_figures(*, user: Any, area: ReportArea) -> Figures:
     return Figures(total=total, by_unit=dict(by_unit))
 
 
-def daycare_figures(*, user: Any, area: ReportArea) -> Figures:
+def daycare_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     """Day-care attendance in the year.
 
     ``daycare_avg_daily_attendance``: the average, over the days with any attendance recorded
@@ -248,7 +250,7 @@ def daycare_figures(*, user: Any, area: ReportArea) -> Figures:
     return Figures(total=total)
 
 
-def survey_figures(*, user: Any, area: ReportArea) -> Figures:
+def survey_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     """The year's survey (``SurveyRecord.survey_year``), one record per child and year.
 
     - ``children_surveyed``: survey records of the year;
@@ -280,7 +282,7 @@ class SurveyFlags(TypedDict):
     has_risk: bool
 
 
-def survey_records(*, user: Any, area: ReportArea) -> ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]:
+def survey_records(*, user: AnyUser, area: ReportArea) -> ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]:
     """Survey records of the area's year, annotated with ``has_category`` and ``has_risk``."""
     # The stored flags, not EXISTS over the link tables per record: see ``SurveyRecord``.
     records = (
@@ -292,6 +294,6 @@ def survey_records(*, user: Any, area: ReportArea) -> ScopedQuerySet[WithAnnotat
     return cast("ScopedQuerySet[WithAnnotations[SurveyRecord, SurveyFlags]]", records)
 
 
-def commune_stats(*, user: Any, area: ReportArea) -> ScopedQuerySet[CommuneStats]:
+def commune_stats(*, user: AnyUser, area: ReportArea) -> ScopedQuerySet[CommuneStats]:
     """Commune statistics of the area's survey year, visible to ``user``."""
     return area.records(CommuneStats.objects.all(), user).filter(survey_year=area.year)

@@ -8,7 +8,7 @@ three give the same numbers. ``AnnualSummary.as_json()`` has the stable keys of 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +17,9 @@ from locations.models import Unit
 
 from . import selectors
 from .area import ReportArea, unit_json
+
+if TYPE_CHECKING:
+    from accounts.types import AnyUser
 
 # The keys of docs/contract/reports.md, in the order reports show them.
 SUMMARY_KEYS = [
@@ -109,7 +112,7 @@ class AnnualSummary:
         ]
 
 
-def annual_summary(*, user: Any, area: ReportArea) -> AnnualSummary:
+def annual_summary(*, user: AnyUser, area: ReportArea) -> AnnualSummary:
     """Every indicator (docs/contract/reports.md) for ``area``, as ``user`` sees it, in a fixed number of queries."""
     units = selectors.unit_counts(user=user, area=area)
     models = selectors.model_figures(user=user, area=area)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from accounts.types import signed_in
+from accounts.types import AnyUser, signed_in
 from scope.core import is_unrestricted, units_reached
 
 from ..assignment import ASSIGNABLE_ROLES, case_assign
@@ -26,7 +26,7 @@ from ..models import Case
 from ..queue import QUEUE_LABELS, case_lists
 
 
-def assignable_users(request_user: Any, case: Case | None = None) -> QuerySet[User]:
+def assignable_users(request_user: AnyUser, case: Case | None = None) -> QuerySet[User]:
     """Active officers the editing user may pick: of units in their scope, covering ``case``'s commune.
 
     The service checks the rule again (``assignee_check``); this only keeps the list short.
@@ -42,7 +42,7 @@ def assignable_users(request_user: Any, case: Case | None = None) -> QuerySet[Us
     return qs.order_by("username")
 
 
-def _ancestors(user: Any) -> list[int]:
+def _ancestors(user: AnyUser) -> list[int]:
     unit = getattr(user, "unit", None)
     if unit is None:
         return []
@@ -84,7 +84,7 @@ class QueueFilter(admin.SimpleListFilter):
 class AssignForm(forms.Form):
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Assign to"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["assignee"]
         assert isinstance(field, forms.ModelChoiceField)

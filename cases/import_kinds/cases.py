@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import recorded_user
 from cases import history, workflow
 from cases.assignment import assignee_check, default_assignee
 from cases.models import Case, CaseTransition, Category, ChangeRecord, Child
@@ -199,7 +200,7 @@ class CasesSpec(KindSpec):
             wanted = {categories[c] for c in v["circumstances"]} if v.get("circumstances") else None
             stored_commune = instance.commune_id if instance is not None else None
             if instance is None:
-                instance = Case(case_ref=v["case_ref"], reported_by=ctx.user if ctx.user.pk else None, **values)
+                instance = Case(case_ref=v["case_ref"], reported_by=recorded_user(ctx.user), **values)
                 if instance.assigned_to is None:
                     # A new case goes to its reporter, the importing officer (docs/contract/case-work.md).
                     instance.assigned_to = default_assignee(instance, instance.reported_by)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import recorded_user
 from cases.birth import birth_fields
 from cases.ethnicity import ETHNICITY_CHOICES, parse_ethnicity
 from cases.models import Category, Child, ChildCategory, RiskFactor, SurveyRecord, all_survey_records
@@ -476,7 +477,8 @@ class ChildrenSpec(KindSpec):
 
     def write(self, rows: list[Row], ctx: Context) -> None:
         rows = [r for r in rows if r.action in (NEW, UPDATED)]
-        reporter_id = ctx.user.pk
+        reporter = recorded_user(ctx.user)
+        reporter_id = reporter.pk if reporter else None
         new_children = list({id(c): c for r in rows for c in [r.payload["child"]] if isinstance(c, NewChild)}.values())
         ids = bulk_insert_values(Child, [c.row(reported_by_id=reporter_id) for c in new_children])
         for new, pk in zip(new_children, ids, strict=True):

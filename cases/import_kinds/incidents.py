@@ -13,6 +13,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import recorded_user
 from cases.incidents import AbuseForm, AbuseSetting, Incident
 from cases.models import Case
 from imports import cells
@@ -120,7 +121,7 @@ class IncidentsSpec(KindSpec):
                     commune_id=case.commune_id,
                     date=v["date"],
                     setting_id=row.payload["natural"][2],
-                    recorded_by=ctx.user if ctx.user.pk else None,
+                    recorded_by=recorded_user(ctx.user),
                     **values,
                 )
                 row.action = NEW

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from scope.core import Scope, ScopedQuerySet
+from scope.core import AnyScopeUser, Scope, ScopedQuerySet
 from scope.reads import PersonalData
 
 from .casework import Case
@@ -17,7 +15,7 @@ from .registry import Child
 
 
 class ChangeRecordQuerySet(ScopedQuerySet["ChangeRecord"]):
-    def visible_to(self, user: Any) -> ChangeRecordQuerySet:
+    def visible_to(self, user: AnyScopeUser | None) -> ChangeRecordQuerySet:
         """Changes of the children ``user`` sees, except those of a case ``user`` does not see.
 
         A child that moved commune is seen in the new one while its cases stay in the old one;

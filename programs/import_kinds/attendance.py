@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from accounts.types import recorded_user
 from cases.import_kinds.children import by_keys
 from cases.models import Child
 from imports import cells
@@ -111,7 +112,7 @@ class AttendanceSpec(KindSpec):
             instance = existing.get((enrolment.pk, v["date"])) if enrolment.pk else None
             if instance is None:
                 instance = Attendance(
-                    enrolment=enrolment, date=v["date"], recorded_by=ctx.user if ctx.user.pk else None, **values
+                    enrolment=enrolment, date=v["date"], recorded_by=recorded_user(ctx.user), **values
                 )
                 row.action = NEW
             else:
