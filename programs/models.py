@@ -16,6 +16,7 @@ from locations.models import ReformTracked
 from scope.archive import Archivable, archived_index
 from scope.core import Scope, ScopedQuerySet
 from scope.reads import PersonalData
+from scope.rollups import Rollup, register
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -357,3 +358,55 @@ class Attendance(models.Model):
             raise ValidationError(
                 {"date": _("%(child)s was not enrolled on %(date)s.") % {"child": enrolment.display_name, "date": date}}
             )
+
+
+class AttendanceRollup(models.Model):
+    """Day-care attendance per (model, day), as signed deltas (``scope.rollups``): children present
+    and children recorded (present or absent); attendance of an archived enrolment is out.
+
+    What ``reports.selectors.daycare_figures`` counts, a few rows per model and day instead of one
+    per child. Several rows may share a key until ``rebuild_rollups --compact`` folds them: read
+    them with SUM. The model is a plain reference (no constraint, nothing cascades).
+    """
+
+    scope = Scope(unit="model__unit", current="model__current_unit")
+
+    model = models.ForeignKey(
+        ProtectionModel,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        verbose_name=_("protection model"),
+    )
+    date = models.DateField(_("date"))
+    present = models.IntegerField(_("present"))
+    recorded = models.IntegerField(_("recorded"))
+
+    objects = ScopedQuerySet["AttendanceRollup"].as_manager()
+
+    class Meta:
+        verbose_name = _("attendance roll-up")
+        verbose_name_plural = _("attendance roll-ups")
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["date"], include=["model", "present", "recorded"], name="attendance_rollup_date"),
+            models.Index(fields=["model", "date"], name="attendance_rollup_model"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id} – {self.date}"
+
+
+ATTENDANCE_ROLLUP = register(
+    Rollup(
+        model=AttendanceRollup,
+        source=Attendance,
+        keys={
+            # The enrolment's model: an enrolment moved to another model moves its attendance (``reads``).
+            "model_id": '(SELECT e."model_id" FROM {programs_enrolment} e WHERE e."id" = {r}."enrolment_id")',
+            "date": '{r}."date"',
+        },
+        sums={"present": 'CASE WHEN {r}."present" THEN 1 ELSE 0 END', "recorded": "1"},
+        reads={"programs_enrolment": ("model_id",)},
+    )
+)

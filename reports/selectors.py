@@ -14,17 +14,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypedDict, cast
 
 from django.db.models import Aggregate, Count, Expression, F, IntegerField, Q, QuerySet, Sum
 from django.db.models.functions import Cast, ExtractMonth
 
-from cases.models import Case, CaseTransition, CommuneStats, SurveyRecord
+from cases.models import Case, CaseTransition, CommuneStats, SurveyRecord, SurveyRollup
 from locations.models import Unit
 from outreach.models import OutreachEvent
-from programs.models import Attendance, ProtectionModel
+from programs.models import Attendance, AttendanceRollup, ProtectionModel
 from scope.core import ScopedQuerySet
+from scope.rollups import rollups_serve
 
 from .area import ReportArea
 from .rollup import UNIT, rolled_up
@@ -232,10 +234,21 @@ def daycare_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     day was recorded. ``total["by_month"]`` holds the same average per month (``None`` for a month
     without records) and ``daycare_days`` the number of days recorded. One GROUP BY date query.
     """
-    qs = area.records(Attendance.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
-    # ``date`` (never null) rather than the id: the attendance indexes hold it, so the count needs
-    # no visit to the table.
-    rows = qs.values("date").annotate(present=Count("date", filter=Q(present=True))).order_by()
+    rows: Iterable[Mapping[str, Any]]
+    if rollups_serve(user):
+        # The day's counts of each model, kept by the database (``programs.AttendanceRollup``).
+        tallies = area.records(AttendanceRollup.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
+        rows = (
+            tallies.values("date")
+            .annotate(present=Sum("present"), recorded=Sum("recorded"))
+            .filter(recorded__gt=0)
+            .order_by()
+        )
+    else:
+        qs = area.records(Attendance.objects.all(), user).filter(date__gte=area.start, date__lte=area.end)
+        # ``date`` (never null) rather than the id: the attendance indexes hold it, so the count
+        # needs no visit to the table.
+        rows = qs.values("date").annotate(present=Count("date", filter=Q(present=True))).order_by()
     per_month: dict[int, list[int]] = defaultdict(list)
     for row in rows:
         per_month[row["date"].month].append(row["present"])
@@ -258,20 +271,34 @@ def survey_figures(*, user: AnyUser, area: ReportArea) -> Figures:
     - ``children_at_risk``: records with at least one risk factor and no category: a child already
       in special circumstances is counted there, not as "at risk of falling into" them.
     """
-    qs = survey_records(user=user, area=area)
-    aggregates = {
-        # ``survey_year`` (never null) rather than the id: the year indexes hold it, so the count
-        # needs no visit to the table.
-        "children_surveyed": Count("survey_year"),
-        "children_special": Count("survey_year", filter=Q(has_category=True)),
-        "children_at_risk": Count("survey_year", filter=Q(has_risk=True, has_category=False)),
-    }
-    # Record counts add up: one query per unit gives the breakdown and the totals (its sum), and
-    # the year's records are read once, in the order of the year index.
-    per_unit = qs.values(**{UNIT: F(area.unit_path(SurveyRecord))}).annotate(**aggregates).order_by()
-    rows = rolled_up(per_unit, keys={"report_key": area.breakdown_level}, sums=list(aggregates))
+    # Record counts add up: one query per unit gives the breakdown and the totals (its sum).
+    per_unit: QuerySet[Any, Any]
+    if rollups_serve(user):
+        # The year's counts per unit, kept by the database (``cases.SurveyRollup``): a few rows
+        # per commune however many records; a unit whose deltas net to nothing has no records.
+        tallies = area.records(SurveyRollup.objects.all(), user).filter(survey_year=area.year)
+        per_unit = (
+            tallies.values(**{UNIT: F(area.unit_path(SurveyRollup))})
+            .annotate(
+                children_surveyed=Sum("surveyed"), children_special=Sum("special"), children_at_risk=Sum("at_risk")
+            )
+            .filter(children_surveyed__gt=0)
+            .order_by()
+        )
+    else:
+        qs = survey_records(user=user, area=area)
+        aggregates = {
+            # ``survey_year`` (never null) rather than the id: the year indexes hold it, so the
+            # count needs no visit to the table.
+            "children_surveyed": Count("survey_year"),
+            "children_special": Count("survey_year", filter=Q(has_category=True)),
+            "children_at_risk": Count("survey_year", filter=Q(has_risk=True, has_category=False)),
+        }
+        per_unit = qs.values(**{UNIT: F(area.unit_path(SurveyRecord))}).annotate(**aggregates).order_by()
+    names = ["children_surveyed", "children_special", "children_at_risk"]
+    rows = rolled_up(per_unit, keys={"report_key": area.breakdown_level}, sums=names)
     by_unit = {row.pop("report_key"): row for row in rows}
-    total = {name: sum(row[name] for row in by_unit.values()) for name in aggregates}
+    total = {name: sum(row[name] for row in by_unit.values()) for name in names}
     return Figures(total=total, by_unit=by_unit if area.breakdown_level else {})
 
 

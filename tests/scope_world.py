@@ -313,3 +313,21 @@ def build_referral_step(commune: Unit):
     from cases.models import ReferralStep
 
     return ReferralStep.objects.create(referral=build_referral(commune), from_status="", to_status="sent")
+
+
+@builds("cases.SurveyRollup")
+def build_survey_rollup(commune: Unit):
+    from cases.models import SurveyRollup
+
+    # The row the database adds for a survey record of the commune.
+    build_survey_record(commune)
+    return SurveyRollup.objects.filter(commune=commune).latest("pk")
+
+
+@builds("programs.AttendanceRollup")
+def build_attendance_rollup(commune: Unit):
+    from programs.models import AttendanceRollup
+
+    # The row the database adds for a day of attendance in the commune's model.
+    attendance = build_attendance(commune)
+    return AttendanceRollup.objects.filter(model=attendance.enrolment.model).latest("pk")

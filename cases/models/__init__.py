@@ -38,6 +38,7 @@ from .casework import (
     plan_overdue_q,
 )
 from .changes import ChangeRecord, ChangeRecordQuerySet
+from .rollups import SURVEY_ROLLUP, SurveyRollup
 
 # Incidents of abuse, consent, transfers and referrals live in their own modules of the app;
 # importing them here registers them with the app.
@@ -51,6 +52,7 @@ __all__ = [
     "CASE_DATA",
     "CASE_SCOPE",
     "CHILD_AGE_LIMIT",
+    "SURVEY_ROLLUP",
     "AbuseForm",
     "AbuseSetting",
     "Case",
@@ -77,6 +79,7 @@ __all__ = [
     "SupportPlan",
     "SurveyRecord",
     "SurveyRecordQuerySet",
+    "SurveyRollup",
     "Transfer",
     "all_survey_records",
     "closed_during_q",
