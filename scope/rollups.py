@@ -3,7 +3,7 @@
 A national report that counts a year's survey records reads a million index entries, however
 good the index; a roll-up table holds the same counts per key, a few thousand rows. The counts
 must stay exact whatever writes the facts: the admin, the services, the imports (``COPY``), the
-reform moves (a bulk ``UPDATE``), archiving and restoring, purging. So the database keeps them:
+reform moves (a bulk ``UPDATE``), archiving and restoring, purging, a ``TRUNCATE``. So the database keeps them:
 triggers on the fact table, and on the archivable parent whose ``archived_at`` hides the facts
 (``live_q``), append the change of each statement as rows of signed counts (a delta per key).
 Appending takes no lock on a shared row, so two imports into one commune never wait for each
@@ -160,6 +160,11 @@ def _postgresql(rollup: Rollup, name: str) -> list[str]:
         f"NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION {delta}()",
         f'CREATE TRIGGER {name}_del AFTER DELETE ON "{source}" REFERENCING OLD TABLE AS old_rows '
         f"FOR EACH STATEMENT EXECUTE FUNCTION {delta}()",
+        # TRUNCATE fires no delete trigger: an emptied table empties its roll-up (also through CASCADE).
+        f"CREATE FUNCTION {name}_emptied() RETURNS trigger LANGUAGE plpgsql AS $body$ BEGIN "
+        f'DELETE FROM "{rollup.table}"; RETURN NULL; END $body$',
+        f'CREATE TRIGGER {name}_emptied AFTER TRUNCATE ON "{source}" '
+        f"FOR EACH STATEMENT EXECUTE FUNCTION {name}_emptied()",
     ]
     for index, (parent, column) in enumerate(rollup.parents()):
         function = f"{name}_parent{index}"
