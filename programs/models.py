@@ -16,7 +16,7 @@ from locations.models import ReformTracked
 from scope.archive import Archivable, archived_index
 from scope.core import Scope, ScopedQuerySet
 from scope.reads import PersonalData
-from scope.rollups import Rollup, register
+from scope.rollups import Rollup, counted_reference, register
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -366,18 +366,12 @@ class AttendanceRollup(models.Model):
 
     What ``reports.selectors.daycare_figures`` counts, a few rows per model and day instead of one
     per child. Several rows may share a key until ``rebuild_rollups --compact`` folds them: read
-    them with SUM. The model is a plain reference (no constraint, nothing cascades).
+    them with SUM.
     """
 
     scope = Scope(unit="model__unit", current="model__current_unit")
 
-    model = models.ForeignKey(
-        ProtectionModel,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-        verbose_name=_("protection model"),
-    )
+    model = counted_reference(ProtectionModel, _("protection model"))
     date = models.DateField(_("date"))
     present = models.IntegerField(_("present"))
     recorded = models.IntegerField(_("recorded"))

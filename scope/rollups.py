@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db import connections, models, transaction
 
@@ -67,10 +67,9 @@ class Rollup:
         """(parent table, column of the source row that points at it) of each archivable parent."""
         found = []
         for name in archive_parents(self.source):
-            link = self.source._meta.get_field(name)
-            parent = link.related_model
-            assert parent is not None and not isinstance(parent, str)  # a concrete foreign key, resolved
-            found.append((parent._meta.db_table, str(getattr(link, "column", name))))
+            # ``archive_parents`` names concrete foreign keys, whose related model is resolved.
+            link = cast("models.ForeignKey[Any]", self.source._meta.get_field(name))
+            found.append((link.related_model._meta.db_table, link.column))
         return found
 
     def watched(self, parent: str) -> tuple[str, ...]:
@@ -119,6 +118,14 @@ class Rollup:
         ss = [f"{e} AS s{i}" for i, e in enumerate(self.sums_of(r, refs, sign))]
         condition = " AND ".join(filter(None, [self.live(r, refs), where]))
         return f'SELECT {", ".join([*ks, *ss])} FROM "{table}" {r} WHERE {condition}'
+
+
+def counted_reference(to: type[models.Model] | str, verbose_name: Any, *, null: bool = False) -> models.ForeignKey[Any]:
+    """A roll-up key naming a unit or a model: no constraint and no cascade, for a row is a number,
+    not a record (a purged model's deltas may still name it until they are folded)."""
+    return models.ForeignKey(
+        to, on_delete=models.DO_NOTHING, db_constraint=False, null=null, related_name="+", verbose_name=verbose_name
+    )
 
 
 def register(rollup: Rollup) -> Rollup:

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from scope.core import Scope, ScopedQuerySet
-from scope.rollups import Rollup, register
+from scope.rollups import Rollup, counted_reference, register
 
 from .registry import SurveyRecord
 
@@ -18,23 +18,13 @@ class SurveyRollup(models.Model):
     The counts are those of ``reports.selectors.survey_figures``: records, records with a category
     of special circumstances, records with a risk factor and no category; records of an archived
     child are out. Several rows may share a key until ``rebuild_rollups --compact`` folds them:
-    read them with SUM. The units are plain references (no constraint, nothing cascades): a row
-    is a number, not a record.
+    read them with SUM.
     """
 
     scope = Scope(unit="commune", current="current_unit")
 
-    commune = models.ForeignKey(
-        "locations.Unit", on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", verbose_name=_("commune")
-    )
-    current_unit = models.ForeignKey(
-        "locations.Unit",
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        null=True,
-        related_name="+",
-        verbose_name=_("current unit"),
-    )
+    commune = counted_reference("locations.Unit", _("commune"))
+    current_unit = counted_reference("locations.Unit", _("current unit"), null=True)
     survey_year = models.PositiveSmallIntegerField(_("survey year"))
     surveyed = models.IntegerField(_("surveyed"))
     special = models.IntegerField(_("special circumstances"))
